@@ -25,19 +25,24 @@ let package = Package(
 
         .target(name: "JSON", swiftSettings: strict),
         .target(
-            name: "HTTPServer",
+            name: "Threads",
             dependencies: ["CLinux", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strict
         ),
         .target(
+            name: "HTTPServer",
+            dependencies: ["CLinux", "Threads", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Postgres",
-            dependencies: ["CLibPQ", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["CLibPQ", "Threads", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strict
         ),
         .target(
             name: "Collector",
             dependencies: [
-                "HTTPServer", "Postgres", "JSON", "CCrypto", "CLinux",
+                "HTTPServer", "Postgres", "JSON", "CCrypto", "CLinux", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -54,6 +59,7 @@ let package = Package(
         ),
 
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "ThreadsTests", dependencies: ["Threads"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CLinux"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),

@@ -26,6 +26,9 @@ typedef struct {
     uint64_t data;
 } clinux_event;
 
+// Names the calling thread (shown by top -H and in core dumps); pthread_setname_np is GNU-only.
+void clinux_set_thread_name(const char *name);
+
 int clinux_epoll_wait(int epfd, clinux_event *events, int max_events, int timeout_ms);
 
 static const uint32_t CLINUX_EPOLLIN = EPOLLIN;

@@ -1,4 +1,9 @@
 #include "CLinux.h"
+#include <sys/prctl.h>
+
+void clinux_set_thread_name(const char *name) {
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+}
 
 int clinux_epoll_wait(int epfd, clinux_event *events, int max_events, int timeout_ms) {
     struct epoll_event raw[256];

@@ -1,0 +1,71 @@
+import Postgres
+
+/// Validated events laid out as the columns of the events insert, each already in PostgreSQL's binary array
+/// format, so that batches join a group commit by concatenation.
+struct EventColumns: Sendable {
+    var hostID = BinaryArray(elementType: PostgresType.text, arrayType: PostgresType.textArray)
+    var sessionID = BinaryArray(elementType: PostgresType.text, arrayType: PostgresType.textArray)
+    var eventType = BinaryArray(elementType: PostgresType.text, arrayType: PostgresType.textArray)
+    var timestamp = BinaryArray(elementType: PostgresType.timestamptz, arrayType: PostgresType.timestamptzArray)
+    /// agent_name, decision, decision_reason, tool_name, model_tier: `EventSchema.optionalText` in order.
+    var optionalText = Array(
+        repeating: BinaryArray(elementType: PostgresType.text, arrayType: PostgresType.textArray),
+        count: EventSchema.optionalText.count)
+    var latencyMs = BinaryArray(elementType: PostgresType.int4, arrayType: PostgresType.int4Array)
+    var eventID = BinaryArray(elementType: PostgresType.text, arrayType: PostgresType.textArray)
+    var attributes = BinaryArray(elementType: PostgresType.jsonb, arrayType: PostgresType.jsonbArray)
+
+    var count: Int { sessionID.elementCount }
+
+    mutating func append(contentsOf other: EventColumns) {
+        hostID.append(contentsOf: other.hostID)
+        sessionID.append(contentsOf: other.sessionID)
+        eventType.append(contentsOf: other.eventType)
+        timestamp.append(contentsOf: other.timestamp)
+        for index in optionalText.indices { optionalText[index].append(contentsOf: other.optionalText[index]) }
+        latencyMs.append(contentsOf: other.latencyMs)
+        eventID.append(contentsOf: other.eventID)
+        attributes.append(contentsOf: other.attributes)
+    }
+
+    /// The parameters of `insertSQL`, in its order.
+    var parameters: [PostgresParameter?] {
+        [hostID.parameter(), sessionID.parameter(), eventType.parameter(), timestamp.parameter(),
+         optionalText[0].parameter(), optionalText[1].parameter(), optionalText[2].parameter(),
+         optionalText[3].parameter(), latencyMs.parameter(), optionalText[4].parameter(), eventID.parameter(),
+         attributes.parameter()]
+    }
+
+    static let insertColumns =
+        "host_id, session_id, event_type, ts, agent_name, decision, decision_reason, tool_name, latency_ms, model_tier, event_id, attributes"
+
+    /// One statement for the whole group: the arrays are unnested side by side into rows.
+    static let insertSQL = """
+        INSERT INTO events (\(insertColumns))
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
+                             $8::text[], $9::int4[], $10::text[], $11::text[], $12::jsonb[])
+        ON CONFLICT (host_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
+        """
+
+    /// The same insert, telling which (host, eventId) pairs went in; used only when some were duplicates.
+    static let insertReturningSQL = """
+        WITH inserted AS (\(insertSQL) RETURNING host_id, event_id)
+        SELECT host_id, event_id FROM inserted WHERE event_id IS NOT NULL
+        """
+}
+
+/// One request's validated events on their way to a writer.
+struct EventBatch: Sendable {
+    let hostID: String
+    var columns = EventColumns()
+    /// Each event's idempotency key (nil when it has none), in order: to tell inserted from duplicate.
+    var eventIDs: [String?] = []
+    /// Events dropped because an earlier event of the same request had the same eventId.
+    var duplicatesWithinRequest = 0
+
+    init(hostID: String) {
+        self.hostID = hostID
+    }
+
+    var count: Int { columns.count }
+}

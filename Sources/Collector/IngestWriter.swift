@@ -1,0 +1,147 @@
+import DequeModule
+import Logging
+import Postgres
+import Threads
+
+/// The outcome of one batch: committed (with how many events were new and how many repeats), or not.
+enum IngestResult: Sendable {
+    case committed(inserted: Int, duplicates: Int)
+    case failed(PostgresError)
+}
+
+/// Group commit: writer threads take whatever batches are waiting (up to `groupCommitMaxEvents`), write them
+/// with one `unnest` insert in one transaction, commit, and only then answer each batch. Under load many
+/// requests share one commit; when idle a batch is written at once. The queue is bounded: past
+/// `maxQueuedEvents`, `submit` refuses and the caller answers 503.
+final class IngestWriter: Sendable {
+    private struct Pending: Sendable {
+        let batch: EventBatch
+        let completion: @Sendable (IngestResult) -> Void
+    }
+
+    private struct State {
+        var queue: Deque<Pending> = []
+        var queuedEvents = 0
+        var stopping = false
+    }
+
+    private let pool: ConnectionPool
+    private let maxGroupEvents: Int
+    private let maxQueuedEvents: Int
+    private let logger: Logger
+    private let state = ConditionLock(State())
+    private let threads = ConditionLock<[OSThread]>([])
+
+    init(pool: ConnectionPool, writers: Int, maxGroupEvents: Int, maxQueuedEvents: Int, logger: Logger) {
+        self.pool = pool
+        self.maxGroupEvents = maxGroupEvents
+        self.maxQueuedEvents = maxQueuedEvents
+        self.logger = logger
+        let spawned = (0..<writers).map { index in
+            OSThread.spawn(name: "ingest-\(index)") { [self] in run() }
+        }
+        threads.withLock { $0 = spawned }
+    }
+
+    /// Queues a batch; false when the queue is full or the writer is stopping.
+    func submit(_ batch: EventBatch, completion: @escaping @Sendable (IngestResult) -> Void) -> Bool {
+        let accepted = state.withLock { state in
+            guard !state.stopping, state.queuedEvents + batch.count <= maxQueuedEvents else { return false }
+            state.queue.append(Pending(batch: batch, completion: completion))
+            state.queuedEvents += batch.count
+            return true
+        }
+        if accepted { state.signal() }
+        return accepted
+    }
+
+    var queuedEvents: Int { state.withLock { $0.queuedEvents } }
+
+    /// Writes what is queued, then stops the writer threads.
+    func shutdown() {
+        state.withLock { $0.stopping = true }
+        state.broadcast()
+        for thread in threads.withLock({ threads in
+            let taken = threads
+            threads = []
+            return taken
+        }) {
+            thread.join()
+        }
+    }
+
+    private func run() {
+        while true {
+            let group: [Pending] = state.wait(until: { $0.stopping || !$0.queue.isEmpty }) { state, _ in
+                var group: [Pending] = []
+                var events = 0
+                while let next = state.queue.first, group.isEmpty || events + next.batch.count <= maxGroupEvents {
+                    state.queue.removeFirst()
+                    events += next.batch.count
+                    group.append(next)
+                }
+                state.queuedEvents -= events
+                return group
+            }
+            if group.isEmpty { return }
+            write(group)
+        }
+    }
+
+    private func write(_ group: [Pending]) {
+        let results: [IngestResult]
+        do {
+            results = try pool.withConnection { connection throws(PostgresError) in
+                try commit(group.map(\.batch), on: connection)
+            }
+        } catch let error where !error.isTransient && group.count > 1 {
+            // Something in one batch was refused; write each alone so that the others still land.
+            logger.warning("group commit refused, retrying batches one by one", metadata: ["error": "\(error)"])
+            for pending in group { write([pending]) }
+            return
+        } catch {
+            if !error.isTransient { logger.error("batch refused by PostgreSQL", metadata: ["error": "\(error)"]) }
+            results = Array(repeating: .failed(error), count: group.count)
+        }
+        for (pending, result) in zip(group, results) { pending.completion(result) }
+    }
+
+    /// One transaction for the whole group. The plain insert tells only how many rows went in; when that is
+    /// fewer than were sent, some eventIds were repeats, and the insert is redone telling which.
+    private func commit(_ batches: [EventBatch], on connection: PostgresConnection) throws(PostgresError) -> [IngestResult] {
+        var columns = EventColumns()
+        for batch in batches { columns.append(contentsOf: batch.columns) }
+        let parameters = columns.parameters
+        do {
+            try connection.execute("BEGIN")
+            let inserted = try connection.execute(prepared: "insert_events", sql: EventColumns.insertSQL, parameters)
+            if inserted.affectedRows == columns.count {
+                try connection.execute("COMMIT")
+                return batches.map { .committed(inserted: $0.count, duplicates: $0.duplicatesWithinRequest) }
+            }
+            try connection.execute("ROLLBACK")
+            try connection.execute("BEGIN")
+            let returned = try connection.execute(
+                prepared: "insert_events_returning", sql: EventColumns.insertReturningSQL, parameters)
+            try connection.execute("COMMIT")
+            var fresh = Set(returned.rows.map { HostEventID(host: $0[0] ?? "", id: $0[1] ?? "") })
+            return batches.map { batch in
+                var inserted = 0
+                for id in batch.eventIDs {
+                    // A pair goes to the first batch that carries it; a later one is a repeat.
+                    if let id, fresh.remove(HostEventID(host: batch.hostID, id: id)) == nil { continue }
+                    inserted += 1
+                }
+                return .committed(inserted: inserted, duplicates: batch.count - inserted + batch.duplicatesWithinRequest)
+            }
+        } catch {
+            if connection.isUsable && !connection.isIdle { _ = try? connection.execute("ROLLBACK") }
+            throw error
+        }
+    }
+}
+
+private struct HostEventID: Hashable {
+    let host: String
+    let id: String
+}

@@ -1,0 +1,57 @@
+import Postgres
+
+/// The `collector keys` commands: create, list and revoke host keys. Only hashes are stored or shown.
+public struct KeyAdministration: Sendable {
+    public struct Entry: Sendable {
+        public let hashPrefix: String
+        public let hostID: String
+        public let description: String?
+        public let createdAt: String
+        public let lastUsedAt: String?
+        public let revokedAt: String?
+    }
+
+    let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    /// Stores a new key's hash for `host` and returns the key, which is shown once and never again.
+    public func create(host: String, description: String?) throws(PostgresError) -> String {
+        let key = APIKey.generate()
+        try connection.execute(
+            "INSERT INTO api_keys (key_hash, host_id, description) VALUES ($1, $2, $3)",
+            [.text(APIKey.hash(key.utf8)), .text(host), description.map(PostgresParameter.text)])
+        return key
+    }
+
+    public func list() throws(PostgresError) -> [Entry] {
+        try connection.execute("""
+            SELECT left(key_hash, 12), host_id, description,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM api_keys ORDER BY host_id, created_at
+            """).rows.map { row in
+            Entry(hashPrefix: row[0] ?? "", hostID: row[1] ?? "", description: row[2], createdAt: row[3] ?? "",
+                  lastUsedAt: row[4], revokedAt: row[5])
+        }
+    }
+
+    /// Revokes every active key of `host`, or the active keys whose hash starts with `hashPrefix`;
+    /// returns how many. A cached key keeps working for at most KEY_CACHE_SECONDS.
+    public func revoke(host: String?, hashPrefix: String?) throws(PostgresError) -> Int {
+        if let host {
+            return try connection.execute(
+                "UPDATE api_keys SET revoked_at = now() WHERE host_id = $1 AND revoked_at IS NULL", [.text(host)]
+            ).affectedRows
+        }
+        let prefix = (hashPrefix ?? "").lowercased().filter { $0.isHexDigit }
+        guard prefix.count >= 6 else { return 0 }
+        return try connection.execute(
+            "UPDATE api_keys SET revoked_at = now() WHERE left(key_hash, $2) = $1 AND revoked_at IS NULL",
+            [.text(prefix), .int(prefix.count)]
+        ).affectedRows
+    }
+}

@@ -1,0 +1,274 @@
+import CLinux
+import Glibc
+import Threads
+
+/// One client connection, driven by its loop's readiness events: read, parse, hand the request to the
+/// responder, write the response in one `send`, then wait for the next request or close.
+final class HTTPConnection: EventHandler {
+    enum Phase: Equatable {
+        case idle, readingHead, readingBody, responding, writing, closed
+    }
+
+    let fd: Int32
+    private unowned let owner: ServerLoop
+    private var parser: HTTPRequestParser
+    private(set) var phase: Phase = .idle
+    /// Monotonic nanoseconds after which the current phase has taken too long; 0 for none.
+    private(set) var deadline: UInt64
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+    private var keepAlive = true
+    private var peerClosed = false
+    private var generation: UInt64 = 0
+    private var interest: UInt32 = 0
+
+    init(fd: Int32, owner: ServerLoop) {
+        self.fd = fd
+        self.owner = owner
+        parser = HTTPRequestParser(limits: owner.configuration.parserLimits)
+        deadline = MonotonicClock.now + owner.idleTimeout
+    }
+
+    func start() {
+        interest = CLINUX_EPOLLIN | CLINUX_EPOLLRDHUP
+        owner.loop.register(fd, events: interest, handler: self)
+    }
+
+    func handle(events: UInt32) {
+        if events & CLINUX_EPOLLERR != 0 {
+            close()
+            return
+        }
+        if events & CLINUX_EPOLLOUT != 0 { flush() }
+        if phase != .closed && events & (CLINUX_EPOLLIN | CLINUX_EPOLLHUP | CLINUX_EPOLLRDHUP) != 0 {
+            readAvailable()
+        }
+    }
+
+    // MARK: Reading
+
+    private func readAvailable() {
+        var budget = 1 << 20  // bytes per wake-up, so one fast sender cannot starve the loop's other connections
+        while budget > 0 && phase != .closed {
+            switch Socket.read(fd, into: owner.readBuffer) {
+            case .bytes(let count):
+                budget -= count
+                parser.append(UnsafeRawBufferPointer(rebasing: owner.readBuffer[0..<count]))
+            case .wouldBlock:
+                budget = 0
+            case .closed:
+                peerClosed = true
+                budget = 0
+            }
+        }
+        guard phase != .closed else { return }
+        if peerClosed {
+            // The client is gone or half-closed: answer a complete request in hand, then close.
+            stopReading()
+            if phase == .idle || phase == .readingHead || phase == .readingBody {
+                processInput()
+                if phase == .idle || phase == .readingHead || phase == .readingBody { close() }
+            }
+            return
+        }
+        processInput()
+        if (phase == .responding || phase == .writing)
+            && parser.bufferedByteCount > owner.configuration.maxPipelineBufferBytes {
+            stopReading()
+        }
+    }
+
+    private func processInput() {
+        while phase == .idle || phase == .readingHead || phase == .readingBody {
+            let event: HTTPParserEvent?
+            do {
+                event = try parser.next()
+            } catch {
+                reject(error)
+                return
+            }
+            guard let event else {
+                if phase == .idle && parser.state != .idle {
+                    phase = .readingHead
+                    deadline = MonotonicClock.now + owner.headerReadTimeout
+                }
+                return
+            }
+            switch event {
+            case .head(let head):
+                let limit = owner.responder.bodyLimit(for: head) ?? owner.configuration.parserLimits.defaultBodyLimit
+                parser.setBodyLimit(limit)
+                phase = .readingBody
+                deadline = MonotonicClock.now + owner.bodyReadTimeout
+                let expectsBody = head.isChunked || (head.contentLength ?? 0) > 0
+                if head.expectsContinue && expectsBody && (head.contentLength ?? 0) <= limit {
+                    // curl waits a second for this before sending a body over 1 KiB.
+                    output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+                    flush()
+                }
+            case .request(let request):
+                dispatch(request)
+                return
+            }
+        }
+    }
+
+    private func stopReading() {
+        setInterest(interest & ~(CLINUX_EPOLLIN | CLINUX_EPOLLRDHUP))
+    }
+
+    // MARK: Responding
+
+    private func dispatch(_ request: HTTPRequest) {
+        phase = .responding
+        deadline = 0
+        keepAlive = request.head.keepAlive && !owner.isShuttingDown
+        generation &+= 1
+        let bound = LoopBound(self, loop: owner.loop)
+        let generation = generation
+        let writer = ResponseWriter { response in
+            bound.execute { connection in connection.complete(response, generation: generation) }
+        }
+        owner.responder.respond(to: request, writer: writer)
+    }
+
+    private func complete(_ response: HTTPResponse, generation: UInt64) {
+        guard phase == .responding, generation == self.generation else { return }
+        if owner.isShuttingDown { keepAlive = false }
+        send(response)
+    }
+
+    private func send(_ response: HTTPResponse) {
+        output.append(contentsOf: response.encoded(keepAlive: keepAlive && !peerClosed, date: owner.date))
+        phase = .writing
+        deadline = MonotonicClock.now + owner.writeTimeout
+        flush()
+    }
+
+    /// Answers a request the parser refused, then closes: after a framing error the byte stream cannot be trusted.
+    private func reject(_ error: HTTPParseError) {
+        guard let status = error.status else {
+            close()
+            return
+        }
+        keepAlive = false
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        send(HTTPResponse(status: status, headers: headers, body: ErrorBody.json(message: error.message, code: error.code)))
+    }
+
+    /// Called by the loop's tick when `deadline` has passed.
+    func expire() {
+        switch phase {
+        case .readingHead, .readingBody:
+            keepAlive = false
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json")
+            let message = phase == .readingHead
+                ? "the request headers did not arrive in time" : "the request body did not arrive in time"
+            output.removeAll()
+            outputOffset = 0
+            send(HTTPResponse(status: 408, headers: headers, body: ErrorBody.json(message: message, code: "request_timeout")))
+            if phase != .closed { close() }
+        case .idle, .writing, .responding:
+            close()
+        case .closed:
+            break
+        }
+    }
+
+    /// Closes a kept-alive connection that is between requests; used when the server shuts down.
+    func closeIfIdle() {
+        if phase == .idle { close() }
+    }
+
+    // MARK: Writing
+
+    private func flush() {
+        while outputOffset < output.count {
+            let result = output.withUnsafeBytes { bytes in
+                Socket.write(fd, UnsafeRawBufferPointer(rebasing: bytes[outputOffset...]))
+            }
+            switch result {
+            case .bytes(let count):
+                outputOffset += count
+            case .wouldBlock:
+                setInterest(interest | CLINUX_EPOLLOUT)
+                return
+            case .closed:
+                close()
+                return
+            }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
+        outputOffset = 0
+        setInterest(interest & ~CLINUX_EPOLLOUT)
+        if phase == .writing { finishResponse() }
+    }
+
+    private func finishResponse() {
+        guard keepAlive && !peerClosed else {
+            close()
+            return
+        }
+        phase = .idle
+        deadline = MonotonicClock.now + owner.idleTimeout
+        setInterest(interest | CLINUX_EPOLLIN | CLINUX_EPOLLRDHUP)
+        processInput()
+    }
+
+    private func setInterest(_ events: UInt32) {
+        guard events != interest, phase != .closed else { return }
+        interest = events
+        owner.loop.modify(fd, events: events)
+    }
+
+    func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        owner.loop.deregister(fd)
+        Glibc.close(fd)
+        owner.connectionClosed(fd)
+    }
+}
+
+/// The JSON error body every response of this server shares: `{"error": "...", "code": "..."}`.
+enum ErrorBody {
+    static func json(message: String, code: String) -> [UInt8] {
+        var out: [UInt8] = Array(#"{"error":"#.utf8)
+        appendQuoted(message, to: &out)
+        out.append(contentsOf: #","code":"#.utf8)
+        appendQuoted(code, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    // Messages here are ASCII text written in this module; quotes and backslashes are all that need escaping.
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+extension HTTPParseError {
+    /// A stable machine-readable name for the error body's `code`.
+    var code: String {
+        switch self {
+        case .requestLineTooLong: "request_line_too_long"
+        case .headersTooLarge: "headers_too_large"
+        case .malformedRequestLine: "malformed_request_line"
+        case .http2Preface: "http2_not_supported"
+        case .unsupportedVersion: "unsupported_http_version"
+        case .malformedHeader: "malformed_header"
+        case .invalidContentLength: "invalid_content_length"
+        case .contentLengthWithTransferEncoding: "content_length_with_transfer_encoding"
+        case .unsupportedTransferEncoding: "unsupported_transfer_encoding"
+        case .malformedChunk: "malformed_chunk"
+        case .bodyTooLarge: "body_too_large"
+        }
+    }
+}

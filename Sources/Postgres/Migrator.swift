@@ -1,0 +1,96 @@
+import Glibc
+
+/// Applies the numbered `.sql` files of a folder in order, each once, each in its own transaction, recorded in
+/// `schema_migrations`. An advisory lock makes concurrent starts safe: the second waits, then finds nothing to do.
+public struct Migrator: Sendable {
+    public struct Migration: Sendable, Equatable {
+        public let version: String
+        public let fileName: String
+        public let sql: String
+    }
+
+    public let directory: String
+
+    /// Any constant shared by every collector of one database; the value spells "migrate" in ASCII.
+    static let lockKey: Int64 = 0x6d69_6772_6174_65
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The migration files, sorted by name: `001_initial.sql`, `002_...`.
+    public func migrations() throws(MigrationError) -> [Migration] {
+        guard let handle = opendir(directory) else {
+            throw MigrationError("cannot open the migrations folder \(directory): \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasSuffix(".sql"), name.first?.isNumber == true { names.append(name) }
+        }
+        return try names.sorted().map { name throws(MigrationError) in
+            let version = String(name.prefix(while: { $0 != "_" && $0 != "." }))
+            return Migration(version: version, fileName: name, sql: try readFile("\(directory)/\(name)"))
+        }
+    }
+
+    /// Applies what is pending; returns the file names applied now.
+    @discardableResult
+    public func migrate(_ connection: PostgresConnection) throws(MigrationError) -> [String] {
+        let all = try migrations()
+        do {
+            try connection.execute("SELECT pg_advisory_lock(\(Self.lockKey))")
+            defer { _ = try? connection.execute("SELECT pg_advisory_unlock(\(Self.lockKey))") }
+            try connection.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    text PRIMARY KEY,
+                    file_name  text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """)
+            let applied = Set(try connection.execute("SELECT version FROM schema_migrations").rows.compactMap { $0[0] })
+            var appliedNow: [String] = []
+            for migration in all where !applied.contains(migration.version) {
+                do {
+                    try connection.execute("BEGIN")
+                    try connection.execute(migration.sql)
+                    try connection.execute("INSERT INTO schema_migrations (version, file_name) VALUES ($1, $2)",
+                                           [.text(migration.version), .text(migration.fileName)])
+                    try connection.execute("COMMIT")
+                    appliedNow.append(migration.fileName)
+                } catch {
+                    _ = try? connection.execute("ROLLBACK")
+                    throw MigrationError("migration \(migration.fileName) failed: \(error)")
+                }
+            }
+            return appliedNow
+        } catch let error as MigrationError {
+            throw error
+        } catch {
+            throw MigrationError("cannot migrate: \(error)")
+        }
+    }
+
+    private func readFile(_ path: String) throws(MigrationError) -> String {
+        guard let file = fopen(path, "rb") else {
+            throw MigrationError("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+public struct MigrationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

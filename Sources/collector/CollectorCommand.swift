@@ -1,0 +1,192 @@
+import ArgumentParser
+import Collector
+import Glibc
+import Logging
+import Postgres
+
+@main
+struct CollectorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collector",
+        abstract: "Receives telemetry from AI agents on many hosts and stores it in PostgreSQL.",
+        subcommands: [Serve.self, Migrate.self, Keys.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Prints a message for a person to fd 2 and exits 1: no stack traces for configuration mistakes.
+func fail(_ message: String) -> Never {
+    var line = Array("collector: \(message)\n".utf8)
+    _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    exit(1)
+}
+
+func environment() -> [String: String] {
+    var values: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+        let text = String(cString: entry)
+        if let equals = text.firstIndex(of: "=") {
+            values[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        pointer += 1
+    }
+    return values
+}
+
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URI; defaults to $DATABASE_URL.")
+    var databaseURL: String?
+
+    func connect() -> PostgresConnection {
+        guard let url = databaseURL ?? environment()["DATABASE_URL"], !url.isEmpty else {
+            fail("DATABASE_URL is not set: give it in the environment or as --database-url")
+        }
+        do {
+            return try PostgresConnection.connect(
+                url: url, applicationName: "collector-cli", connectTimeoutSeconds: 5, statementTimeout: .seconds(60))
+        } catch {
+            fail("\(error)")
+        }
+    }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Migrate the database, then serve the API until SIGTERM or SIGINT.",
+        discussion: "Every setting comes from the environment or from a flag, which wins:\n\n"
+            + SettingDefinition.all.map { "  \($0.flag) (\($0.environmentName), default \"\($0.defaultValue())\")\n      \($0.help)" }
+                .joined(separator: "\n"))
+
+    @Argument(parsing: .captureForPassthrough, help: "Settings as --name value; see the list above.")
+    var options: [String] = []
+
+    func run() throws {
+        let settings: Settings
+        do {
+            settings = try SettingDefinition.resolve(environment: environment(), arguments: options)
+        } catch {
+            fail(error.description)
+        }
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { LogfmtHandler(label: $0, level: level) }
+        let logger = Logger(label: "collector")
+        raiseOpenFileLimit()
+
+        // Only this thread takes SIGTERM and SIGINT: block them before any other thread exists, then wait.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let service: Service
+        do {
+            service = try Service(settings: settings, logger: logger)
+        } catch {
+            fail(error.description)
+        }
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        logger.info("signal received", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])
+        service.shutdown()
+    }
+
+    /// Thousands of kept-alive connections need more descriptors than a shell's default soft limit of 1024.
+    private func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations and exit.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(name: .customLong("migrations-dir"), help: "Folder of the .sql migrations; defaults to $MIGRATIONS_DIR or ./sql.")
+    var migrationsDirectory: String?
+
+    func run() throws {
+        let connection = database.connect()
+        let directory = migrationsDirectory ?? environment()["MIGRATIONS_DIR"] ?? "sql"
+        do {
+            let applied = try Migrator(directory: directory).migrate(connection)
+            print(applied.isEmpty ? "nothing to apply" : applied.map { "applied \($0)" }.joined(separator: "\n"))
+        } catch {
+            fail(error.description)
+        }
+    }
+}
+
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage host API keys (only their SHA-256 hashes are stored).",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a key for a host and print it (only the key, on stdout): API_KEY=$(collector keys create --host laptop)")
+
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "The host this key belongs to, e.g. laptop.") var host: String
+        @Option(help: "A note for people, e.g. \"Laptop host\".") var description: String?
+
+        func run() throws {
+            guard !host.isEmpty, host.count <= 128 else { fail("--host must be 1 to 128 characters") }
+            do {
+                print(try KeyAdministration(connection: database.connect()).create(host: host, description: description))
+            } catch {
+                fail("\(error)")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys by host (hash prefixes, never keys).")
+
+        @OptionGroup var database: DatabaseOption
+
+        func run() throws {
+            do {
+                let entries = try KeyAdministration(connection: database.connect()).list()
+                print("HASH_PREFIX   HOST                 CREATED               LAST_USED             REVOKED               DESCRIPTION")
+                for entry in entries {
+                    func column(_ text: String?, _ width: Int) -> String {
+                        let value = text ?? "-"
+                        return value + String(repeating: " ", count: max(1, width - value.count))
+                    }
+                    print(column(entry.hashPrefix, 14) + column(entry.hostID, 21) + column(entry.createdAt, 22)
+                          + column(entry.lastUsedAt, 22) + column(entry.revokedAt, 22) + (entry.description ?? ""))
+                }
+            } catch {
+                fail("\(error)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a host's keys, or one key by hash prefix (from `keys list`, at least 6 characters).")
+
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "Revoke every active key of this host.") var host: String?
+        @Option(name: .customLong("hash-prefix"), help: "Revoke the key whose hash starts with this.") var hashPrefix: String?
+
+        func validate() throws {
+            guard (host == nil) != (hashPrefix == nil) else {
+                throw ValidationError("give exactly one of --host or --hash-prefix")
+            }
+        }
+
+        func run() throws {
+            do {
+                let count = try KeyAdministration(connection: database.connect()).revoke(host: host, hashPrefix: hashPrefix)
+                print("revoked \(count) key\(count == 1 ? "" : "s")")
+            } catch {
+                fail("\(error)")
+            }
+        }
+    }
+}
