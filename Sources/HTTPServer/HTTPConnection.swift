@@ -6,7 +6,7 @@ import Threads
 /// responder, write the response in one `send`, then wait for the next request or close.
 final class HTTPConnection: EventHandler {
     enum Phase: Equatable {
-        case idle, readingHead, readingBody, responding, writing, closed
+        case idle, readingHead, readingBody, responding, writing, draining, closed
     }
 
     let fd: Int32
@@ -21,6 +21,7 @@ final class HTTPConnection: EventHandler {
     private var peerClosed = false
     private var generation: UInt64 = 0
     private var interest: UInt32 = 0
+    private var drainBudget = 0
 
     init(fd: Int32, owner: ServerLoop) {
         self.fd = fd
@@ -48,6 +49,7 @@ final class HTTPConnection: EventHandler {
     // MARK: Reading
 
     private func readAvailable() {
+        if phase == .draining { return drain() }
         var budget = 1 << 20  // bytes per wake-up, so one fast sender cannot starve the loop's other connections
         while budget > 0 && phase != .closed {
             switch Socket.read(fd, into: owner.readBuffer) {
@@ -170,7 +172,7 @@ final class HTTPConnection: EventHandler {
             outputOffset = 0
             send(HTTPResponse(status: 408, headers: headers, body: ErrorBody.json(message: message, code: "request_timeout")))
             if phase != .closed { close() }
-        case .idle, .writing, .responding:
+        case .idle, .writing, .responding, .draining:
             close()
         case .closed:
             break
@@ -207,14 +209,44 @@ final class HTTPConnection: EventHandler {
     }
 
     private func finishResponse() {
-        guard keepAlive && !peerClosed else {
+        if peerClosed {
             close()
+            return
+        }
+        guard keepAlive else {
+            lingeringClose()
             return
         }
         phase = .idle
         deadline = MonotonicClock.now + owner.idleTimeout
         setInterest(interest | CLINUX_EPOLLIN | CLINUX_EPOLLRDHUP)
         processInput()
+    }
+
+    /// Closing right after an answer while the client still sends (a 413 before a large body) makes the
+    /// kernel reset the connection, and the reset can destroy the answer before the client reads it. So
+    /// the server stops writing, then reads and discards for a moment until the client closes.
+    private func lingeringClose() {
+        shutdown(fd, Int32(SHUT_WR))
+        phase = .draining
+        drainBudget = owner.configuration.maxLingerBytes
+        deadline = MonotonicClock.now + MonotonicClock.nanoseconds(owner.configuration.lingerTimeout)
+        setInterest(CLINUX_EPOLLIN | CLINUX_EPOLLRDHUP)
+        drain()
+    }
+
+    private func drain() {
+        while phase == .draining {
+            switch Socket.read(fd, into: owner.readBuffer) {
+            case .bytes(let count):
+                drainBudget -= count
+                if drainBudget <= 0 { close() }
+            case .wouldBlock:
+                return
+            case .closed:
+                close()
+            }
+        }
     }
 
     private func setInterest(_ events: UInt32) {

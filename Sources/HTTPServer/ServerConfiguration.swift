@@ -22,6 +22,11 @@ public struct ServerConfiguration: Sendable {
     public var maxPipelineBufferBytes: Int = 1 << 20
     /// How long a graceful shutdown waits for requests in flight.
     public var shutdownTimeout: Duration = .seconds(8)
+    /// After an answer that closes the connection, how long the server keeps reading (and discarding) what
+    /// the client still sends, so that the client sees the answer instead of a connection reset.
+    public var lingerTimeout: Duration = .seconds(2)
+    /// The most bytes discarded that way.
+    public var maxLingerBytes: Int = 32 << 20
     /// `Retry-After` seconds sent with the 503 for connections over the limit.
     public var retryAfterSeconds: Int = 1
 
