@@ -1,4 +1,5 @@
 import HTTPServer
+import JSON
 import Logging
 import Postgres
 import Threads
@@ -38,8 +39,11 @@ public final class Service: Sendable {
         let keys = KeyStore(
             cache: KeyCache(validFor: .seconds(settings.keyCacheSeconds), unknownFor: .seconds(settings.unknownKeyCacheSeconds)),
             pool: pool, workers: workers)
-        let responder = CollectorResponder(settings: settings, keys: keys, ingest: ingest, pool: pool, workers: workers,
-                                           logger: logger)
+        let context = CollectorContext(settings: settings, keys: keys, ingest: ingest, pool: pool, workers: workers,
+                                       logger: logger, jsonLimits: JSONLimits(maxDepth: settings.maxJSONDepth))
+        let responder = CollectorResponder(context: context, endpoints: [
+            BatchEndpoint(context: context), TranscriptEndpoint(context: context), HealthEndpoint(context: context),
+        ])
         server = HTTPServer(configuration: settings.serverConfiguration, responder: responder)
         do {
             try server.start()

@@ -1,0 +1,85 @@
+import Collector
+import Foundation
+import Logging
+import Postgres
+import TestSupport
+
+/// A collector running in this process against its own fresh database in a real PostgreSQL, on a free port.
+final class CollectorHarness {
+    let service: Service
+    let database: String
+    let cluster: PostgresCluster
+    let key: String
+    let host = "laptop"
+
+    static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../sql").standardized.path
+
+    init(cluster: PostgresCluster? = nil, configure: (inout Settings) -> Void = { _ in }) throws {
+        self.cluster = try cluster ?? PostgresCluster.shared()
+        database = try self.cluster.createDatabase()
+        var settings = Settings()
+        settings.databaseURL = self.cluster.url(database: database)
+        settings.port = 0
+        settings.host = "127.0.0.1"
+        settings.migrationsDirectory = Self.migrations
+        settings.eventLoops = 2
+        settings.retryAfterSeconds = 1
+        configure(&settings)
+        service = try Service(settings: settings, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        key = try KeyAdministration(connection: try Self.connect(settings.databaseURL)).create(host: host, description: "test")
+    }
+
+    deinit { service.shutdown() }
+
+    var port: Int { service.port }
+
+    static func connect(_ url: String) throws -> PostgresConnection {
+        try PostgresConnection.connect(url: url, applicationName: "tests", connectTimeoutSeconds: 5, statementTimeout: .seconds(30))
+    }
+
+    /// A connection of the test's own, for checking rows.
+    func query(_ sql: String, _ parameters: [PostgresParameter?] = []) throws -> QueryResult {
+        try Self.connect(cluster.url(database: database)).execute(sql, parameters)
+    }
+
+    func count(_ table: String = "events") throws -> Int {
+        Int(try query("SELECT count(*) FROM \(table)").firstValue() ?? "") ?? -1
+    }
+
+    /// One request on a new connection; the body is sent with Content-Length.
+    func request(
+        _ method: String, _ path: String, body: String? = nil, key: String? = nil,
+        headers: [(String, String)] = [("Content-Type", "application/json")]
+    ) throws -> ParsedResponse {
+        try request(method, path, bytes: body.map { Array($0.utf8) }, key: key ?? self.key, headers: headers)
+    }
+
+    func request(
+        _ method: String, _ path: String, bytes: [UInt8]?, key: String?,
+        headers: [(String, String)] = [("Content-Type", "application/json")]
+    ) throws -> ParsedResponse {
+        let client = try RawHTTPClient(port: port)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        if let key { head += "X-API-Key: \(key)\r\n" }
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if let bytes { head += "Content-Length: \(bytes.count)\r\n" }
+        try client.send(Array((head + "\r\n").utf8) + (bytes ?? []))
+        guard let response = try client.readResponse() else { throw TestSupportError("connection closed without a response") }
+        return response
+    }
+
+    func postBatch(_ events: [String], key: String? = nil) throws -> ParsedResponse {
+        try request("POST", "/api/v1/telemetry/batch", body: #"{"events":[\#(events.joined(separator: ","))]}"#, key: key)
+    }
+}
+
+/// An event in the API's shape with the given extra fields.
+func event(_ extra: String = "", session: String = "s1", type: String = "agent_execution") -> String {
+    let fields = [#""sessionId":"\#(session)""#, #""eventType":"\#(type)""#, #""timestamp":"2024-01-15T10:30:00Z""#, extra]
+        .filter { !$0.isEmpty }
+    return "{" + fields.joined(separator: ",") + "}"
+}
+
+/// The example batch from the original design, verbatim.
+let exampleBatch = #"{"events":[{"hostId":"laptop","sessionId":"abc123","eventType":"agent_execution","agentName":"tool-approve","timestamp":"2024-01-15T10:30:00Z","decision":"APPROVED","decisionReason":"Tool is safe","toolName":"Bash","latencyMs":150,"modelTier":"haiku"}]}"#
