@@ -68,4 +68,44 @@ struct EventBatch: Sendable {
     }
 
     var count: Int { columns.count }
+
+    /// Adds one validated event. A repeat of an eventId already in this batch is counted, not added.
+    mutating func append(_ row: EventRow, seenIDs: inout Set<String>) {
+        let id = row.eventID.map { String(decoding: $0, as: UTF8.self) }
+        if let id {
+            guard seenIDs.insert(id).inserted else {
+                duplicatesWithinRequest += 1
+                return
+            }
+        }
+        columns.hostID.appendText(hostID.utf8)
+        columns.sessionID.appendText(row.sessionID)
+        columns.eventType.appendText(row.eventType)
+        columns.timestamp.appendTimestamp(microsecondsSince2000: row.timestamp)
+        for position in columns.optionalText.indices {
+            if let text = row.optionalText[position] {
+                columns.optionalText[position].appendText(text)
+            } else {
+                columns.optionalText[position].appendNull()
+            }
+        }
+        if let latency = row.latencyMs { columns.latencyMs.appendInt32(value: latency) } else { columns.latencyMs.appendNull() }
+        if let eventID = row.eventID { columns.eventID.appendText(eventID) } else { columns.eventID.appendNull() }
+        columns.attributes.appendJSONB(row.attributes)
+        eventIDs.append(id)
+    }
+}
+
+/// One event after validation, its text as UTF-8 bytes (no NULs, within the caps of `EventSchema`).
+struct EventRow: Sendable {
+    var sessionID: [UInt8]
+    var eventType: [UInt8]
+    /// Microseconds since 2000-01-01 UTC.
+    var timestamp: Int64
+    /// agent_name, decision, decision_reason, tool_name, model_tier: `EventSchema.optionalText` in order.
+    var optionalText: [[UInt8]?]
+    var latencyMs: Int32?
+    var eventID: [UInt8]?
+    /// A JSON object's text.
+    var attributes: [UInt8]
 }

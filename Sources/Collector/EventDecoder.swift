@@ -108,31 +108,8 @@ struct EventDecoder: Sendable {
         guard let eventType else { throw missing(EventSchema.eventType.name, index: index) }
         guard let timestamp else { throw missing(EventSchema.timestamp, index: index) }
 
-        let idString = eventID.map { String(decoding: $0, as: UTF8.self) }
-        if let idString {
-            guard seenIDs.insert(idString).inserted else {
-                batch.duplicatesWithinRequest += 1
-                return
-            }
-        }
-        var columns = batch.columns
-        batch.columns = EventColumns()  // keep the arrays uniquely referenced while appending
-        columns.hostID.appendText(batch.hostID.utf8)
-        columns.sessionID.appendText(sessionID)
-        columns.eventType.appendText(eventType)
-        columns.timestamp.appendTimestamp(microsecondsSince2000: timestamp)
-        for position in optional.indices {
-            if let text = optional[position] {
-                columns.optionalText[position].appendText(text)
-            } else {
-                columns.optionalText[position].appendNull()
-            }
-        }
-        if let latency { columns.latencyMs.appendInt32(value: latency) } else { columns.latencyMs.appendNull() }
-        if let eventID { columns.eventID.appendText(eventID) } else { columns.eventID.appendNull() }
-        columns.attributes.appendJSONB(attributes)
-        batch.columns = columns
-        batch.eventIDs.append(idString)
+        batch.append(EventRow(sessionID: sessionID, eventType: eventType, timestamp: timestamp, optionalText: optional,
+                              latencyMs: latency, eventID: eventID, attributes: attributes), seenIDs: &seenIDs)
     }
 
     private func requiredText(_ value: JSONValue, _ field: EventSchema.Field, index: Int) throws(APIError) -> [UInt8] {
