@@ -1,0 +1,187 @@
+"""The repository's Caddyfile run by the real Caddy on loopback high ports, with its own CA instead of Let's Encrypt.
+
+The only overrides are the ones the Caddyfile reads from the environment: the site (localhost), the upstreams, the
+limits, and CADDY_EXTRA_GLOBAL_OPTIONS, a file of global options naming the ports and the local CA.
+"""
+import http.client
+import os
+import select
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+
+from paths import REPO
+from pgcluster import free_port
+
+CADDYFILE = REPO / "Caddyfile"
+HOMEASSISTANT_ORIGINS = "https://ha.example.com http://homeassistant.local:8123"
+MAX_BODY_BYTES = 1048576
+MAX_TRANSCRIPT_BYTES = 4 * 1048576  # smaller than the default, to keep uploads in the tests small
+
+
+def caddy_binary():
+    binary = shutil.which("caddy")
+    if not binary:
+        raise RuntimeError("caddy is not installed (Debian package caddy)")
+    return binary
+
+
+def isolated_env(base, **settings):
+    """Caddy's data and config under `base`, nothing from the user's home or the system's trust store."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": base,
+           "XDG_DATA_HOME": os.path.join(base, "data"), "XDG_CONFIG_HOME": os.path.join(base, "config")}
+    env.update(settings)
+    return env
+
+
+def validate(env):
+    return subprocess.run([caddy_binary(), "validate", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+                          env=env, capture_output=True, text=True, timeout=60)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # {lower-case name: [values]}
+        self.body = body
+
+    def header(self, name):
+        values = self.headers.get(name.lower(), [])
+        assert len(values) <= 1, f"{name} sent {len(values)} times: {values}"
+        return values[0] if values else None
+
+
+class CaddyProxy:
+    def __init__(self, collector_port, grafana_port):
+        self.base = tempfile.mkdtemp(prefix="deploy-caddy-")
+        self.https_port, self.http_port = free_port(), free_port()
+        options = os.path.join(self.base, "test-options.caddy")
+        with open(options, "w") as f:
+            f.write(f"admin off\nlocal_certs\nskip_install_trust\ndefault_bind 127.0.0.1\n"
+                    f"http_port {self.http_port}\nhttps_port {self.https_port}\n")
+        self.env = isolated_env(
+            self.base, DOMAIN="localhost", ACME_EMAIL="ops@example.com", HOMEASSISTANT_ORIGINS=HOMEASSISTANT_ORIGINS,
+            CADDY_EXTRA_GLOBAL_OPTIONS=options, COLLECTOR_UPSTREAM=f"127.0.0.1:{collector_port}",
+            GRAFANA_UPSTREAM=f"127.0.0.1:{grafana_port}", MAX_BODY_BYTES=str(MAX_BODY_BYTES),
+            MAX_TRANSCRIPT_BYTES=str(MAX_TRANSCRIPT_BYTES))
+        self.root_certificate = os.path.join(self.base, "data", "caddy", "pki", "authorities", "local", "root.crt")
+        self.log_path = os.path.join(self.base, "caddy.log")
+        self.process = None
+
+    def start(self):
+        log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [caddy_binary(), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"caddy exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                self.request("GET", "/unknown")
+                return self
+            except (OSError, ssl.SSLError, http.client.HTTPException):
+                time.sleep(0.2)
+        raise RuntimeError(f"caddy did not answer on port {self.https_port}:\n{self.log()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()[-4000:]
+
+    def tls_context(self):
+        return ssl.create_default_context(cafile=self.root_certificate)
+
+    def request(self, method, path, body=None, headers=None):
+        connection = http.client.HTTPSConnection("localhost", self.https_port, context=self.tls_context(), timeout=15)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            collected = {}
+            for name, value in response.getheaders():
+                collected.setdefault(name.lower(), []).append(value)
+            return Response(response.status, collected, response.read())
+        finally:
+            connection.close()
+
+    def plain_http(self, path):
+        connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=15)
+        try:
+            connection.request("GET", path, headers={"Host": "localhost"})
+            response = connection.getresponse()
+            return response.status, response.getheader("Location")
+        finally:
+            connection.close()
+
+    def post_declaring(self, path, body, headers=None, chunked=False):
+        """POST the way careful clients do: with Expect: 100-continue, sending the body only once asked for it and
+        stopping as soon as a final answer arrives. A refused body is then answered without being sent at all."""
+        with socket.create_connection(("127.0.0.1", self.https_port), timeout=15) as raw:
+            with self.tls_context().wrap_socket(raw, server_hostname="localhost") as tls:
+                head = [f"POST {path} HTTP/1.1", f"Host: localhost:{self.https_port}",
+                        "Content-Type: application/json", "Expect: 100-continue"]
+                head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}")
+                head += [f"{name}: {value}" for name, value in (headers or {}).items()]
+                wire = Wire(tls)
+                tls.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+                pieces = body_pieces(body, chunked)
+                status, response_headers = wire.head()
+                # 100 Continue, from Caddy and again from the upstream: go on sending until a final answer.
+                while 100 <= status < 200:
+                    while not wire.has_data():
+                        piece = next(pieces, None)
+                        if piece is None:
+                            break
+                        try:
+                            tls.sendall(piece)
+                        except OSError:
+                            break  # the server answered and closed: read its answer
+                    status, response_headers = wire.head()
+                return Response(status, response_headers, b"")
+
+
+def body_pieces(body, chunked, size=65536):
+    for start in range(0, len(body), size):
+        part = body[start:start + size]
+        yield b"%x\r\n%s\r\n" % (len(part), part) if chunked else part
+    if chunked:
+        yield b"0\r\n\r\n"
+
+
+class Wire:
+    """Reads HTTP response heads off a TLS socket, and says whether anything has arrived without waiting for it."""
+
+    def __init__(self, tls):
+        self.tls = tls
+        self.buffer = b""
+
+    def has_data(self):
+        return bool(self.buffer) or self.tls.pending() > 0 or bool(select.select([self.tls], [], [], 0)[0])
+
+    def line(self):
+        while b"\r\n" not in self.buffer:
+            received = self.tls.recv(65536)
+            if not received:
+                raise ConnectionError("the connection closed before a complete response head")
+            self.buffer += received
+        line, _, self.buffer = self.buffer.partition(b"\r\n")
+        return line.decode("latin-1")
+
+    def head(self):
+        status = int(self.line().split()[1])
+        headers = {}
+        for line in iter(self.line, ""):
+            name, _, value = line.partition(":")
+            headers.setdefault(name.strip().lower(), []).append(value.strip())
+        return status, headers

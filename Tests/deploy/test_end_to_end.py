@@ -1,0 +1,82 @@
+"""The real Caddy, with the repository's Caddyfile, in front of the real collector (COLLECTOR_BIN), which migrated its
+own database with the real sql/ files: what a host sends arrives, and Grafana's role can read it.
+Without COLLECTOR_BIN these tests fail: the deployment is only shown to work with the collector it deploys."""
+import json
+
+import pytest
+
+import telemetry_db as db
+from caddy_proxy import MAX_BODY_BYTES, MAX_TRANSCRIPT_BYTES
+from dockerfile import run_healthcheck
+from pgcluster import QueryError
+
+# The example batch of the collector's issue, verbatim.
+EXAMPLE_BATCH = (
+    '{"events":[{"hostId":"laptop","sessionId":"abc123","eventType":"agent_execution","agentName":"tool-approve",'
+    '"timestamp":"2024-01-15T10:30:00Z","decision":"APPROVED","decisionReason":"Tool is safe","toolName":"Bash",'
+    '"latencyMs":150,"modelTier":"haiku"}]}')
+
+
+def as_reader(pg, sql):
+    return pg.query(sql, db.E2E_DATABASE, db.READER, db.READER_PASSWORD)
+
+
+def post(caddy, collector, path, body):
+    return caddy.request("POST", path, body=body,
+                         headers={"Content-Type": "application/json", "X-API-Key": collector.key})
+
+
+def assert_api_headers(response):
+    assert response.header("Strict-Transport-Security") == "max-age=31536000; includeSubDomains"
+    assert response.header("X-Content-Type-Options") == "nosniff"
+    assert response.header("X-Frame-Options") == "DENY"
+
+
+def test_health_answers_through_caddy_with_the_api_headers(caddy, collector):
+    response = caddy.request("GET", "/api/v1/health")
+    assert response.status == 200
+    assert json.loads(response.body)["status"] == "ok"
+    assert_api_headers(response)
+
+
+def test_the_example_batch_is_stored_and_grafanas_role_can_read_it(caddy, collector, pg):
+    response = post(caddy, collector, "/api/v1/telemetry/batch", EXAMPLE_BATCH.encode())
+    assert response.status == 200, response.body
+    assert json.loads(response.body)["inserted"] == 1
+    assert_api_headers(response)
+    rows = as_reader(pg, "SELECT host_id, agent_name, decision FROM events WHERE session_id = 'abc123'").rows
+    assert rows == [["laptop", "tool-approve", "APPROVED"]]
+
+
+def test_grafanas_role_cannot_read_the_keys_the_collector_stores(collector, pg):
+    with pytest.raises(QueryError, match="permission denied for table api_keys"):
+        as_reader(pg, "SELECT count(*) FROM api_keys")
+
+
+def test_a_transcript_larger_than_the_batch_limit_reaches_the_collector(caddy, collector, pg):
+    line = "x" * (MAX_BODY_BYTES + 200_000)  # one transcript line over the batch limit, as real transcripts have
+    body = json.dumps({"sessionId": "long-session", "transcript": [{"type": "user", "message": line}]}).encode()
+    assert MAX_BODY_BYTES < len(body) < MAX_TRANSCRIPT_BYTES
+    response = post(caddy, collector, "/api/v1/transcript", body)
+    assert response.status == 200, response.body
+    assert json.loads(response.body)["sessionId"] == "long-session"
+    assert_api_headers(response)
+    (row,) = as_reader(pg, "SELECT host_id, size_bytes FROM transcripts WHERE session_id = 'long-session'").rows
+    assert row[0] == "laptop" and int(row[1]) > MAX_BODY_BYTES
+
+
+def test_a_request_without_a_key_is_refused_by_the_collector_with_the_api_headers(caddy, collector):
+    response = caddy.request("POST", "/api/v1/telemetry/batch", body=EXAMPLE_BATCH.encode(),
+                             headers={"Content-Type": "application/json"})
+    assert response.status == 401
+    assert_api_headers(response)
+
+
+def test_a_chunked_batch_over_the_limit_is_refused_with_413_not_502(caddy, collector):
+    response = caddy.post_declaring("/api/v1/telemetry/batch", b"x" * (2 * MAX_BODY_BYTES),
+                                    headers={"X-API-Key": collector.key}, chunked=True)
+    assert response.status == 413
+
+
+def test_the_image_health_check_passes_against_the_collector(collector):
+    assert run_healthcheck(collector.port) == 0
