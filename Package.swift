@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "JSON", swiftSettings: strict),
+        .target(name: "Spool", swiftSettings: strict),
         .target(
             name: "Threads",
             dependencies: ["CLinux", .product(name: "DequeModule", package: "swift-collections")],
@@ -42,7 +43,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "HTTPServer", "Postgres", "JSON", "CCrypto", "CLinux", "Threads",
+                "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -60,8 +61,9 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"], swiftSettings: strict),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CLinux"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CLinux", "TestSupport", "Threads"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CollectorTests",

@@ -24,12 +24,14 @@ CREATE TABLE events (
     tool_name       text,
     latency_ms      integer,
     model_tier      text,
-    event_id        text,
+    -- The client's eventId, or a UUIDv7 the collector assigns on receipt: every event has one, so a batch
+    -- replayed from the spool after a crash is not written twice.
+    event_id        text NOT NULL DEFAULT gen_random_uuid()::text,
     attributes      jsonb NOT NULL DEFAULT '{}',
     received_at     timestamptz NOT NULL DEFAULT now()
 );
 -- eventId is an idempotency key per host: a repeat is skipped.
-CREATE UNIQUE INDEX events_host_event_id ON events (host_id, event_id) WHERE event_id IS NOT NULL;
+CREATE UNIQUE INDEX events_host_event_id ON events (host_id, event_id);
 CREATE INDEX events_host_ts ON events (host_id, ts);
 CREATE INDEX events_session_ts ON events (session_id, ts);
 CREATE INDEX events_agent_ts ON events (agent_name, ts) WHERE agent_name IS NOT NULL;
@@ -43,6 +45,8 @@ CREATE TABLE transcripts (
     transcript  jsonb NOT NULL,
     metadata    jsonb NOT NULL DEFAULT '{}',
     size_bytes  integer NOT NULL,
+    -- When the collector received this version: a spooled older upload replayed late never replaces a newer one.
+    received_at timestamptz NOT NULL DEFAULT now(),
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (host_id, session_id)

@@ -27,10 +27,13 @@ struct BatchEndpoint: Endpoint {
 }
 
 extension CollectorContext {
-    /// Hands validated events to the group-commit writer and answers once they are committed (or not).
+    /// Hands validated events to the group-commit writer and answers once they are committed or spooled.
     func ingest(
         _ batch: EventBatch, writer: ResponseWriter,
-        success: @escaping @Sendable (_ inserted: Int, _ duplicates: Int) -> HTTPResponse
+        success: @escaping @Sendable (_ inserted: Int, _ duplicates: Int) -> HTTPResponse,
+        spooled: @escaping @Sendable (_ events: Int) -> HTTPResponse = { events in
+            .json(status: 202, body: Array(#"{"spooled":\#(events)}"#.utf8))
+        }
     ) {
         if batch.count == 0 {
             return writer.write(success(0, batch.duplicatesWithinRequest))
@@ -39,6 +42,8 @@ extension CollectorContext {
             switch result {
             case .committed(let inserted, let duplicates):
                 writer.write(success(inserted, duplicates))
+            case .spooled(let events):
+                writer.write(spooled(events))
             case .failed(let error) where error.isTransient:
                 writer.write(unavailable.response)
             case .failed:

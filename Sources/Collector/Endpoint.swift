@@ -34,6 +34,8 @@ struct CollectorContext: Sendable {
     let settings: Settings
     let keys: KeyStore
     let ingest: IngestWriter
+    /// nil when SPOOL_MAX_BYTES is 0.
+    let spool: DiskSpool?
     let pool: ConnectionPool
     let workers: WorkerPool
     let logger: Logger

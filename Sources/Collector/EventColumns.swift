@@ -17,6 +17,28 @@ struct EventColumns: Sendable {
 
     var count: Int { sessionID.elementCount }
 
+    init() {}
+
+    /// Columns from the arrays `arrays(of:)` gave, in that order.
+    init(arrays: [BinaryArray]) {
+        precondition(arrays.count == 7 + EventSchema.optionalText.count, "wrong number of event columns")
+        hostID = arrays[0]
+        sessionID = arrays[1]
+        eventType = arrays[2]
+        timestamp = arrays[3]
+        optionalText = Array(arrays[4..<(4 + EventSchema.optionalText.count)])
+        let rest = 4 + EventSchema.optionalText.count
+        latencyMs = arrays[rest]
+        eventID = arrays[rest + 1]
+        attributes = arrays[rest + 2]
+    }
+
+    /// Every column, in a fixed order, for storing a batch and reading it back.
+    static func arrays(of columns: EventColumns) -> [BinaryArray] {
+        [columns.hostID, columns.sessionID, columns.eventType, columns.timestamp] + columns.optionalText
+            + [columns.latencyMs, columns.eventID, columns.attributes]
+    }
+
     mutating func append(contentsOf other: EventColumns) {
         hostID.append(contentsOf: other.hostID)
         sessionID.append(contentsOf: other.sessionID)
@@ -44,13 +66,12 @@ struct EventColumns: Sendable {
         INSERT INTO events (\(insertColumns))
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
                              $8::text[], $9::int4[], $10::text[], $11::text[], $12::jsonb[])
-        ON CONFLICT (host_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
+        ON CONFLICT (host_id, event_id) DO NOTHING
         """
 
     /// The same insert, telling which (host, eventId) pairs went in; used only when some were duplicates.
     static let insertReturningSQL = """
-        WITH inserted AS (\(insertSQL) RETURNING host_id, event_id)
-        SELECT host_id, event_id FROM inserted WHERE event_id IS NOT NULL
+        \(insertSQL) RETURNING host_id, event_id
         """
 }
 
@@ -58,8 +79,8 @@ struct EventColumns: Sendable {
 struct EventBatch: Sendable {
     let hostID: String
     var columns = EventColumns()
-    /// Each event's idempotency key (nil when it has none), in order: to tell inserted from duplicate.
-    var eventIDs: [String?] = []
+    /// Each event's idempotency key, in order: to tell inserted from duplicate.
+    var eventIDs: [String] = []
     /// Events dropped because an earlier event of the same request had the same eventId.
     var duplicatesWithinRequest = 0
 
@@ -69,14 +90,18 @@ struct EventBatch: Sendable {
 
     var count: Int { columns.count }
 
-    /// Adds one validated event. A repeat of an eventId already in this batch is counted, not added.
+    /// Adds one validated event, giving it an id if it has none. A repeat of an eventId already in this batch
+    /// is counted, not added.
     mutating func append(_ row: EventRow, seenIDs: inout Set<String>) {
-        let id = row.eventID.map { String(decoding: $0, as: UTF8.self) }
-        if let id {
-            guard seenIDs.insert(id).inserted else {
+        let eventID: [UInt8]
+        if let given = row.eventID {
+            guard seenIDs.insert(String(decoding: given, as: UTF8.self)).inserted else {
                 duplicatesWithinRequest += 1
                 return
             }
+            eventID = given
+        } else {
+            eventID = EventID.generate()
         }
         columns.hostID.appendText(hostID.utf8)
         columns.sessionID.appendText(row.sessionID)
@@ -90,9 +115,9 @@ struct EventBatch: Sendable {
             }
         }
         if let latency = row.latencyMs { columns.latencyMs.appendInt32(value: latency) } else { columns.latencyMs.appendNull() }
-        if let eventID = row.eventID { columns.eventID.appendText(eventID) } else { columns.eventID.appendNull() }
+        columns.eventID.appendText(eventID)
         columns.attributes.appendJSONB(row.attributes)
-        eventIDs.append(id)
+        eventIDs.append(String(decoding: eventID, as: UTF8.self))
     }
 }
 

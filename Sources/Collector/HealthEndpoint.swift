@@ -1,8 +1,11 @@
 import HTTPServer
 import JSON
 import Postgres
+import Spool
 
-/// `GET /api/v1/health`: 200 when a database round trip succeeds, else 503. No key needed.
+/// `GET /api/v1/health`, no key needed: `ok` (200) when a database round trip succeeds and the spool is empty;
+/// `degraded` (200) while the spool holds records, the database being away or catching up, since accepted
+/// events are safe on disk; `unavailable` (503) when the database is away and nothing can be spooled.
 struct HealthEndpoint: Endpoint {
     let context: CollectorContext
     let path = "/api/v1/health"
@@ -14,18 +17,29 @@ struct HealthEndpoint: Endpoint {
     func handle(_ request: HTTPRequest, host: String?, writer: ResponseWriter) {
         let includeBody = request.head.method == "GET"
         context.onWorker(writer: writer) { [context] in
-            var response: HTTPResponse
+            var databaseError: PostgresError?
             do throws(PostgresError) {
                 _ = try context.pool.withConnection { connection throws(PostgresError) in
                     try connection.execute("SELECT 1")
                 }
-                response = .json(status: 200, body: Array(#"{"status":"ok","database":"up"}"#.utf8))
             } catch {
-                var body: [UInt8] = Array(#"{"status":"unavailable","database":"down","error":"#.utf8)
-                JSONText.appendQuoted(error.description, to: &body)
-                body.append(UInt8(ascii: "}"))
-                response = .json(status: 503, body: body)
+                databaseError = error
             }
+            let journal = context.spool?.journal
+            let spoolHasRoom = journal.map { $0.pendingBytes < $0.maxBytes } ?? false
+            let status = databaseError == nil
+                ? (journal?.isEmpty ?? true ? "ok" : "degraded")
+                : (spoolHasRoom ? "degraded" : "unavailable")
+            var body: [UInt8] = Array(#"{"status":"\#(status)","database":"\#(databaseError == nil ? "up" : "down")""#.utf8)
+            if let journal {
+                body.append(contentsOf: #","spool":{"records":\#(journal.pendingRecords),"bytes":\#(journal.pendingBytes),"maxBytes":\#(journal.maxBytes)}"#.utf8)
+            }
+            if let databaseError {
+                body.append(contentsOf: #","error":"#.utf8)
+                JSONText.appendQuoted(databaseError.description, to: &body)
+            }
+            body.append(UInt8(ascii: "}"))
+            var response = HTTPResponse.json(status: status == "unavailable" ? 503 : 200, body: body)
             if !includeBody { response.body = [] }
             writer.write(response)
         }

@@ -3,16 +3,19 @@ import Logging
 import Postgres
 import Threads
 
-/// The outcome of one batch: committed (with how many events were new and how many repeats), or not.
+/// The outcome of one batch: committed (with how many events were new and how many repeats), kept in the
+/// spool on disk for a later replay, or neither.
 enum IngestResult: Sendable {
     case committed(inserted: Int, duplicates: Int)
+    case spooled(events: Int)
     case failed(PostgresError)
 }
 
 /// Group commit: writer threads take whatever batches are waiting (up to `groupCommitMaxEvents`), write them
 /// with one `unnest` insert in one transaction, commit, and only then answer each batch. Under load many
 /// requests share one commit; when idle a batch is written at once. The queue is bounded: past
-/// `maxQueuedEvents`, `submit` refuses and the caller answers 503.
+/// `maxQueuedEvents`, `submit` refuses and the caller answers 503. When PostgreSQL cannot take a group
+/// (down, restarting, too slow), the group goes to the spool instead, durably, and the replayer writes it later.
 final class IngestWriter: Sendable {
     private struct Pending: Sendable {
         let batch: EventBatch
@@ -26,14 +29,16 @@ final class IngestWriter: Sendable {
     }
 
     private let pool: ConnectionPool
+    private let spool: DiskSpool?
     private let maxGroupEvents: Int
     private let maxQueuedEvents: Int
     private let logger: Logger
     private let state = ConditionLock(State())
     private let threads = ConditionLock<[OSThread]>([])
 
-    init(pool: ConnectionPool, writers: Int, maxGroupEvents: Int, maxQueuedEvents: Int, logger: Logger) {
+    init(pool: ConnectionPool, spool: DiskSpool?, writers: Int, maxGroupEvents: Int, maxQueuedEvents: Int, logger: Logger) {
         self.pool = pool
+        self.spool = spool
         self.maxGroupEvents = maxGroupEvents
         self.maxQueuedEvents = maxQueuedEvents
         self.logger = logger
@@ -99,6 +104,8 @@ final class IngestWriter: Sendable {
             logger.warning("group commit refused, retrying batches one by one", metadata: ["error": "\(error)"])
             for pending in group { write([pending]) }
             return
+        } catch where error.isTransient && spool != nil {
+            results = spool!.keep(group.map { .events($0.batch) }, because: error)
         } catch {
             if !error.isTransient { logger.error("batch refused by PostgreSQL", metadata: ["error": "\(error)"]) }
             results = Array(repeating: .failed(error), count: group.count)
@@ -127,9 +134,8 @@ final class IngestWriter: Sendable {
             var fresh = Set(returned.rows.map { HostEventID(host: $0[0] ?? "", id: $0[1] ?? "") })
             return batches.map { batch in
                 var inserted = 0
-                for id in batch.eventIDs {
-                    // A pair goes to the first batch that carries it; a later one is a repeat.
-                    if let id, fresh.remove(HostEventID(host: batch.hostID, id: id)) == nil { continue }
+                // A pair goes to the first batch that carries it; a later one is a repeat.
+                for id in batch.eventIDs where fresh.remove(HostEventID(host: batch.hostID, id: id)) != nil {
                     inserted += 1
                 }
                 return .committed(inserted: inserted, duplicates: batch.count - inserted + batch.duplicatesWithinRequest)

@@ -1,8 +1,10 @@
 import Synchronization
 import Threads
 
-/// What the collector remembers about key hashes: the host of a valid key until `validUntil`, or that a hash
-/// is unknown until `unknownUntil`. Bounded: when full, expired entries go first, then everything.
+/// What the collector remembers about key hashes: the host of a valid key for `validFor`, or that a hash is
+/// unknown for `unknownFor`. An expired valid entry is still offered as `stale`, for when the database cannot be
+/// asked: hosts that were sending before an outage keep sending (to the spool) during it. Bounded: when full,
+/// expired entries go first, then everything.
 final class KeyCache: Sendable {
     enum Entry: Sendable, Equatable {
         case host(String, until: UInt64)
@@ -12,7 +14,8 @@ final class KeyCache: Sendable {
     enum Lookup: Sendable, Equatable {
         case host(String)
         case unknown
-        case miss
+        /// Not known, or known only from before `validFor` ran out (then `staleHost` says whose it was).
+        case miss(staleHost: String?)
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -29,9 +32,9 @@ final class KeyCache: Sendable {
     func lookup(_ hash: String, now: UInt64 = MonotonicClock.now) -> Lookup {
         entries.withLock { entries in
             switch entries[hash] {
-            case .host(let host, let until) where now < until: .host(host)
+            case .host(let host, let until): now < until ? .host(host) : .miss(staleHost: host)
             case .unknown(let until) where now < until: .unknown
-            default: .miss
+            default: .miss(staleHost: nil)
             }
         }
     }

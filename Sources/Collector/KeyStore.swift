@@ -26,10 +26,11 @@ final class KeyStore: Sendable {
     /// Calls `completion` with the key's host: at once from the cache, else from a database worker thread.
     func host<Key: Collection<UInt8>>(forKey key: Key, completion: @escaping @Sendable (Outcome) -> Void) {
         let hash = APIKey.hash(key)
+        let staleHost: String?
         switch cache.lookup(hash) {
         case .host(let host): return completion(.host(host))
         case .unknown: return completion(.unknown)
-        case .miss: break
+        case .miss(let stale): staleHost = stale
         }
         let first = inFlight.withLock { waiting in
             waiting[hash, default: []].append(completion)
@@ -38,16 +39,30 @@ final class KeyStore: Sendable {
         guard first else { return }
         let submitted = workers.submit { [self] in
             let outcome = fetch(hash)
-            finish(hash, outcome)
+            if case .unavailable = outcome, let staleHost {
+                finish(hash, .host(staleHost), remember: false)
+            } else {
+                finish(hash, outcome)
+            }
         }
-        if !submitted { finish(hash, .unavailable("the database queue is full")) }
+        if !submitted { finish(hash, staleHost.map(Outcome.host) ?? .unavailable("the database queue is full"), remember: false) }
     }
 
-    private func finish(_ hash: String, _ outcome: Outcome) {
+    /// Loads every active key at start, so that the first requests after a restart need no look-up, and
+    /// hosts known then are still recognised if PostgreSQL goes away before their first request.
+    func warm(on connection: PostgresConnection) throws(PostgresError) -> Int {
+        let rows = try connection.execute("SELECT key_hash, host_id FROM api_keys WHERE revoked_at IS NULL").rows
+        for row in rows {
+            if let hash = row[0], let host = row[1] { cache.remember(hash, host: host) }
+        }
+        return rows.count
+    }
+
+    private func finish(_ hash: String, _ outcome: Outcome, remember: Bool = true) {
         switch outcome {
-        case .host(let host): cache.remember(hash, host: host)
-        case .unknown: cache.remember(hash, host: nil)
-        case .unavailable: break
+        case .host(let host) where remember: cache.remember(hash, host: host)
+        case .unknown where remember: cache.remember(hash, host: nil)
+        default: break
         }
         let waiting = inFlight.withLock { $0.removeValue(forKey: hash) ?? [] }
         for completion in waiting { completion(outcome) }

@@ -2,6 +2,7 @@ import HTTPServer
 import JSON
 import Logging
 import Postgres
+import Spool
 import Threads
 
 /// The running collector: pool, migrations, key store, group-commit writer and HTTP server, wired together
@@ -11,6 +12,8 @@ public final class Service: Sendable {
     public let pool: ConnectionPool
     private let workers: WorkerPool
     private let ingest: IngestWriter
+    /// Internal for tests that drive a replay by hand.
+    let spool: DiskSpool?
     private let server: HTTPServer
     private let logger: Logger
 
@@ -33,14 +36,43 @@ public final class Service: Sendable {
         } catch {
             throw ServiceError(error.description)
         }
+        let keyCache = KeyCache(validFor: .seconds(settings.keyCacheSeconds), unknownFor: .seconds(settings.unknownKeyCacheSeconds))
+        if settings.spoolMaxBytes > 0 {
+            let journal: Journal
+            do {
+                journal = try Journal(directory: settings.spoolDirectory, maxBytes: settings.spoolMaxBytes)
+            } catch {
+                throw ServiceError("cannot open the spool in SPOOL_DIR=\(settings.spoolDirectory): \(error)")
+            }
+            let recovery = journal.recovery
+            if recovery.tornBytes > 0 || recovery.corruptBytes > 0 {
+                logger.error("spool damaged: dropped what could not be read", metadata: [
+                    "torn_bytes": "\(recovery.tornBytes)", "corrupt_bytes": "\(recovery.corruptBytes)",
+                ])
+            }
+            if recovery.pendingRecords > 0 {
+                logger.info("spool holds records from before, replaying", metadata: [
+                    "records": "\(recovery.pendingRecords)", "bytes": "\(recovery.pendingBytes)",
+                ])
+            }
+            spool = DiskSpool(journal: journal, pool: pool, retryInterval: .milliseconds(settings.spoolRetryMilliseconds),
+                              logger: logger)
+        } else {
+            spool = nil
+        }
+        spool?.startReplaying()
         workers = WorkerPool(name: "db-worker", threads: settings.databaseWorkers, maxQueuedJobs: 4096)
-        ingest = IngestWriter(pool: pool, writers: settings.ingestWriters, maxGroupEvents: settings.groupCommitMaxEvents,
+        ingest = IngestWriter(pool: pool, spool: spool, writers: settings.ingestWriters, maxGroupEvents: settings.groupCommitMaxEvents,
                               maxQueuedEvents: settings.ingestQueueMaxEvents, logger: logger)
-        let keys = KeyStore(
-            cache: KeyCache(validFor: .seconds(settings.keyCacheSeconds), unknownFor: .seconds(settings.unknownKeyCacheSeconds)),
-            pool: pool, workers: workers)
-        let context = CollectorContext(settings: settings, keys: keys, ingest: ingest, pool: pool, workers: workers,
-                                       logger: logger, jsonLimits: JSONLimits(maxDepth: settings.maxJSONDepth))
+        let keys = KeyStore(cache: keyCache, pool: pool, workers: workers)
+        do {
+            let count = try keys.warm(on: connection)
+            logger.info("loaded host keys", metadata: ["active": "\(count)"])
+        } catch {
+            throw ServiceError("cannot read api_keys: \(error)")
+        }
+        let context = CollectorContext(settings: settings, keys: keys, ingest: ingest, spool: spool, pool: pool,
+                                       workers: workers, logger: logger, jsonLimits: JSONLimits(maxDepth: settings.maxJSONDepth))
         let responder = CollectorResponder(context: context, endpoints: [
             BatchEndpoint(context: context), TranscriptEndpoint(context: context), HealthEndpoint(context: context),
         ])
@@ -49,6 +81,7 @@ public final class Service: Sendable {
             try server.start()
         } catch {
             ingest.shutdown()
+            spool?.stop()
             workers.shutdown()
             pool.close()
             throw ServiceError("cannot listen on \(settings.host):\(settings.port): \(error)")
@@ -59,11 +92,13 @@ public final class Service: Sendable {
     /// The port the server listens on.
     public var port: Int { server.port }
 
-    /// Graceful stop: no new connections, requests in flight answered, queued batches written, pool closed.
+    /// Graceful stop: no new connections, requests in flight answered, queued batches written (to PostgreSQL
+    /// or the spool), pool closed.
     public func shutdown() {
         logger.info("shutting down")
         server.shutdown()
         ingest.shutdown()
+        spool?.stop()
         workers.shutdown()
         pool.close()
         logger.info("stopped")

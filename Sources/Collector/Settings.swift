@@ -29,6 +29,10 @@ public struct Settings: Sendable {
     public var groupCommitMaxEvents = 5000
     public var ingestQueueMaxEvents = 50_000
 
+    public var spoolDirectory = "spool"
+    public var spoolMaxBytes = 1 << 30
+    public var spoolRetryMilliseconds = 1000
+
     public var eventLoops = ServerConfiguration.coreCount
     public var maxConnections = 4096
     public var maxHeaderBytes = 16 * 1024
@@ -129,6 +133,9 @@ public struct SettingDefinition: Sendable {
         .integer("INGEST_WRITERS", "Threads that write queued batches to PostgreSQL, each holding one connection.", \.ingestWriters, minimum: 1),
         .integer("GROUP_COMMIT_MAX_EVENTS", "Most events one writer commits in one transaction.", \.groupCommitMaxEvents, minimum: 1),
         .integer("INGEST_QUEUE_MAX_EVENTS", "Events waiting for a writer before new batches get 503.", \.ingestQueueMaxEvents, minimum: 1),
+        .text("SPOOL_DIR", "Folder of the on-disk spool that keeps accepted events while PostgreSQL is away.", \.spoolDirectory),
+        .integer("SPOOL_MAX_BYTES", "Most bytes waiting in the spool; when full, new work gets 503. 0 turns spooling off.", \.spoolMaxBytes, maximum: Int.max),
+        .integer("SPOOL_RETRY_MS", "How often the replayer tries PostgreSQL again while it is away.", \.spoolRetryMilliseconds, minimum: 10),
         .integer("EVENT_LOOPS", "Threads handling connections (default: one per core).", \.eventLoops, minimum: 1, maximum: 64),
         .integer("MAX_CONNECTIONS", "Open connections before new ones get 503.", \.maxConnections, minimum: 1),
         .integer("MAX_HEADER_BYTES", "Largest request line plus headers (431 above).", \.maxHeaderBytes, minimum: 1024),

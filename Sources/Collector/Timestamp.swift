@@ -1,3 +1,5 @@
+import Glibc
+
 /// RFC 3339 timestamps (`2024-01-15T10:30:00Z`, `2024-01-15T12:30:00.123+02:00`) turned into the microseconds
 /// since 2000-01-01 UTC that PostgreSQL's binary timestamptz carries. Fractions beyond microseconds are cut.
 enum Timestamp {
@@ -63,6 +65,12 @@ enum Timestamp {
         let days = daysSince2000(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Int64(seconds) * 1_000_000 + Int64(micros)
+    }
+
+    static func nowMicrosecondsSince2000() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return (Int64(now.tv_sec) - 946_684_800) * 1_000_000 + Int64(now.tv_nsec / 1000)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -28,7 +28,13 @@ struct TranscriptEndpoint: Endpoint {
                 body.append(contentsOf: #","created":\#(created)}"#.utf8)
                 writer.write(.json(status: 200, body: body))
             } catch where error.isTransient {
-                writer.write(context.unavailable.response)
+                guard let spool = context.spool, case .spooled = spool.keep([.transcript(upload)], because: error)[0] else {
+                    return writer.write(context.unavailable.response)
+                }
+                var body: [UInt8] = Array(#"{"sessionId":"#.utf8)
+                JSONText.appendQuoted(upload.sessionID, to: &body)
+                body.append(contentsOf: #","spooled":true}"#.utf8)
+                writer.write(.json(status: 202, body: body))
             } catch {
                 context.logger.error("transcript refused by PostgreSQL", metadata: ["error": "\(error)"])
                 writer.write(APIError(500, "database_error", "the database refused the transcript").response)

@@ -9,6 +9,8 @@ struct TranscriptUpload: Sendable {
     let agentName: String?
     let transcript: ArraySlice<UInt8>
     let metadata: [UInt8]
+    /// When the collector received it, in microseconds since 2000-01-01 UTC.
+    let receivedAt: Int64
 
     static func decode(_ body: [UInt8], hostID: String, limits: JSONLimits) throws(APIError) -> TranscriptUpload {
         let document: JSONDocument
@@ -73,24 +75,28 @@ struct TranscriptUpload: Sendable {
             throw APIError(400, "missing_field", "the body needs transcript (any JSON value)", field: "transcript")
         }
         return TranscriptUpload(hostID: hostID, sessionID: sessionID, agentName: agentName, transcript: transcript,
-                                metadata: metadata)
+                                metadata: metadata, receivedAt: Timestamp.nowMicrosecondsSince2000())
     }
 
-    /// Upserts on (host, session): the newest transcript replaces the old, `created_at` stays. Returns whether
-    /// the row is new (`xmax = 0` holds only for a row this statement inserted).
+    /// Upserts on (host, session): a newer upload replaces the stored one and moves `updated_at`, `created_at`
+    /// stays; an older one (replayed late from the spool) changes nothing. Returns whether the row is new
+    /// (`xmax = 0` holds only for a row this statement inserted).
     func save(on connection: PostgresConnection) throws(PostgresError) -> Bool {
         let result = try connection.execute(prepared: "upsert_transcript", sql: """
-            INSERT INTO transcripts (host_id, session_id, agent_name, transcript, metadata, size_bytes)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO transcripts (host_id, session_id, agent_name, transcript, metadata, size_bytes, received_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (host_id, session_id) DO UPDATE SET
                 agent_name = EXCLUDED.agent_name, transcript = EXCLUDED.transcript, metadata = EXCLUDED.metadata,
-                size_bytes = EXCLUDED.size_bytes, updated_at = now()
+                size_bytes = EXCLUDED.size_bytes, received_at = EXCLUDED.received_at, updated_at = now()
+            WHERE transcripts.received_at <= EXCLUDED.received_at
             RETURNING (xmax = 0) AS created
             """, [
                 .text(hostID), .text(sessionID), agentName.map(PostgresParameter.text),
                 PostgresParameter(bytes: [1] + transcript, format: .binary, type: PostgresType.jsonb),
                 PostgresParameter(bytes: [1] + metadata, format: .binary, type: PostgresType.jsonb),
                 .int(transcript.count),
+                PostgresParameter(bytes: withUnsafeBytes(of: receivedAt.bigEndian) { Array($0) }, format: .binary,
+                                  type: PostgresType.timestamptz),
             ])
         return result.firstValue() == "t"
     }

@@ -5,7 +5,7 @@
 /// a 4-byte length (-1 for NULL) followed by its bytes; all integers big-endian.
 public struct BinaryArray: Sendable {
     public let elementType: UInt32
-    private let arrayType: UInt32
+    public let arrayType: UInt32
     private var body: [UInt8] = []
     private var count: Int32 = 0
     private var hasNull = false
@@ -56,6 +56,12 @@ public struct BinaryArray: Sendable {
         withUnsafeBytes(of: value.bigEndian) { body.append(contentsOf: $0) }
     }
 
+    fileprivate mutating func restore(count: Int32, hasNull: Bool, body: ArraySlice<UInt8>) {
+        self.count = count
+        self.hasNull = hasNull
+        self.body = Array(body)
+    }
+
     fileprivate mutating func appendEncoded(_ other: BinaryArray) {
         body.append(contentsOf: other.body)
         count += other.count
@@ -79,5 +85,19 @@ extension BinaryArray {
     public mutating func append(contentsOf other: BinaryArray) {
         precondition(other.elementType == elementType, "joining arrays of different element types")
         appendEncoded(other)
+    }
+}
+
+extension BinaryArray {
+    /// Rebuilds an array from `parameter().bytes`, e.g. after it was kept on disk; nil if the bytes are not a
+    /// one-dimensional binary array of `elementType`.
+    public init?(encoded bytes: [UInt8], elementType: UInt32, arrayType: UInt32) {
+        func int32(at offset: Int) -> Int32 {
+            Int32(bitPattern: UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
+                  | UInt32(bytes[offset + 3]))
+        }
+        guard bytes.count >= 20, int32(at: 0) == 1, UInt32(bitPattern: int32(at: 8)) == elementType else { return nil }
+        self.init(elementType: elementType, arrayType: arrayType)
+        restore(count: int32(at: 12), hasNull: int32(at: 4) != 0, body: bytes[20...])
     }
 }

@@ -1,4 +1,4 @@
-import Collector
+@testable import Collector
 import Foundation
 import Logging
 import Postgres
@@ -25,6 +25,8 @@ final class CollectorHarness {
         settings.migrationsDirectory = Self.migrations
         settings.eventLoops = 2
         settings.retryAfterSeconds = 1
+        settings.spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(database)").path
+        settings.spoolRetryMilliseconds = 100
         configure(&settings)
         service = try Service(settings: settings, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         key = try KeyAdministration(connection: try Self.connect(settings.databaseURL)).create(host: host, description: "test")
@@ -33,6 +35,11 @@ final class CollectorHarness {
     deinit { service.shutdown() }
 
     var port: Int { service.port }
+
+    /// Runs one replay step now, as the replayer thread would; true when the spool shrank.
+    func replaySpoolNow() -> Bool {
+        service.spool?.replayOnce() ?? false
+    }
 
     static func connect(_ url: String) throws -> PostgresConnection {
         try PostgresConnection.connect(url: url, applicationName: "tests", connectTimeoutSeconds: 5, statementTimeout: .seconds(30))

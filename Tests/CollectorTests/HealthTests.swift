@@ -1,3 +1,4 @@
+import Collector
 import Foundation
 import Postgres
 import Testing
@@ -13,11 +14,11 @@ struct HealthTests {
         #expect(response.json["status"] as? String == "ok")
     }
 
-    @Test("While PostgreSQL is stopped, health and batches fail fast with 503; after it returns they work without a restart")
-    func outageAndRecovery() throws {
+    @Test("Without a spool, while PostgreSQL is stopped, health and batches fail fast with 503; after it returns they work without a restart")
+    func outageAndRecoveryWithoutSpool() throws {
         let cluster = try PostgresCluster()
         defer { try? cluster.stop() }
-        let collector = try CollectorHarness(cluster: cluster)
+        let collector = try CollectorHarness(cluster: cluster) { $0.spoolMaxBytes = 0 }
         #expect(try collector.postBatch([event()]).status == 200)
 
         try cluster.stop()
@@ -39,5 +40,55 @@ struct HealthTests {
         #expect(recovered)
         #expect(try collector.postBatch([event()]).status == 200)
         #expect(try collector.count() == 2)
+    }
+
+    @Test("With the spool, while PostgreSQL is stopped, batches and transcripts get 202 and health says degraded; after it returns the spool drains")
+    func outageWithSpool() throws {
+        let cluster = try PostgresCluster()
+        defer { try? cluster.stop() }
+        let collector = try CollectorHarness(cluster: cluster)
+        #expect(try collector.postBatch([event(#""eventId":"before""#)]).status == 200)
+
+        try cluster.stop()
+        let batch = try collector.postBatch([event(#""eventId":"during-1""#), event(#""eventId":"during-2""#)])
+        #expect(batch.status == 202)
+        #expect(batch.json["spooled"] as? Int == 2)
+        let transcript = try collector.request("POST", "/api/v1/transcript", body: #"{"sessionId":"s1","transcript":["kept"]}"#)
+        #expect(transcript.status == 202)
+        let health = try collector.request("GET", "/api/v1/health", key: "")
+        #expect(health.status == 200)
+        #expect(health.json["status"] as? String == "degraded")
+        #expect((health.json["spool"] as? [String: Any])?["records"] as? Int == 2)
+
+        try cluster.start()
+        var drained = false
+        for _ in 0..<100 where !drained {
+            let health = try collector.request("GET", "/api/v1/health", key: "")
+            drained = health.json["status"] as? String == "ok"
+            if !drained { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(drained)
+        #expect(try collector.query("SELECT string_agg(event_id, ',' ORDER BY event_id) FROM events").firstValue()
+                == "before,during-1,during-2")
+        #expect(try collector.query("SELECT transcript::text FROM transcripts").firstValue() == #"["kept"]"#)
+    }
+
+    @Test("A transcript replayed late from the spool never replaces a newer upload")
+    func olderTranscriptDoesNotWin() throws {
+        let cluster = try PostgresCluster()
+        defer { try? cluster.stop() }
+        let collector = try CollectorHarness(cluster: cluster) { $0.spoolRetryMilliseconds = 60_000 }
+        #expect(try collector.postBatch([event()]).status == 200)
+        try cluster.stop()
+        #expect(try collector.request("POST", "/api/v1/transcript", body: #"{"sessionId":"s","transcript":"old"}"#).status == 202)
+        try cluster.start()
+        var stored = false
+        for _ in 0..<100 where !stored {
+            stored = try collector.request("POST", "/api/v1/transcript", body: #"{"sessionId":"s","transcript":"new"}"#).status == 200
+            if !stored { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(stored)
+        #expect(collector.replaySpoolNow())
+        #expect(try collector.query("SELECT transcript::text FROM transcripts").firstValue() == #""new""#)
     }
 }

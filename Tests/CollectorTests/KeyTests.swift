@@ -68,7 +68,7 @@ struct KeyCacheTests {
         let cache = KeyCache(validFor: .seconds(10), unknownFor: .seconds(2))
         cache.remember("h", host: "laptop", now: 0)
         #expect(cache.lookup("h", now: 10 * second - 1) == .host("laptop"))
-        #expect(cache.lookup("h", now: 10 * second) == .miss)
+        #expect(cache.lookup("h", now: 10 * second) == .miss(staleHost: "laptop"))
     }
 
     @Test("An unknown key is remembered as unknown for the shorter time")
@@ -76,14 +76,14 @@ struct KeyCacheTests {
         let cache = KeyCache(validFor: .seconds(10), unknownFor: .seconds(2))
         cache.remember("h", host: nil, now: 0)
         #expect(cache.lookup("h", now: second) == .unknown)
-        #expect(cache.lookup("h", now: 2 * second) == .miss)
+        #expect(cache.lookup("h", now: 2 * second) == .miss(staleHost: nil))
     }
 
     @Test("A cache time of 0 remembers nothing")
     func zeroDisables() {
         let cache = KeyCache(validFor: .zero, unknownFor: .zero)
         cache.remember("h", host: "laptop", now: 0)
-        #expect(cache.lookup("h", now: 0) == .miss)
+        #expect(cache.lookup("h", now: 0) == .miss(staleHost: nil))
     }
 
     @Test("A full cache drops expired entries first, then starts over, never growing past its bound")
@@ -93,6 +93,6 @@ struct KeyCacheTests {
         cache.remember("b", host: "y", now: 0)
         cache.remember("c", host: "z", now: 2 * second)
         #expect(cache.lookup("c", now: 2 * second) == .host("z"))
-        #expect(cache.lookup("a", now: 0) == .miss)
+        #expect(cache.lookup("a", now: 0) == .miss(staleHost: nil))
     }
 }

@@ -1,0 +1,125 @@
+import Postgres
+
+/// What the collector keeps in its spool while PostgreSQL is away: a batch's events, already in the binary
+/// column form the insert takes, or one transcript upload. Records are framed and checksummed by `Journal`.
+enum SpoolRecord: Sendable {
+    case events(EventBatch)
+    case transcript(TranscriptUpload)
+
+    private static let eventsKind: UInt8 = 1
+    private static let transcriptKind: UInt8 = 2
+
+    var eventCount: Int {
+        switch self {
+        case .events(let batch): batch.count
+        case .transcript: 0
+        }
+    }
+
+    func encoded() -> [UInt8] {
+        var writer = Writer()
+        switch self {
+        case .events(let batch):
+            writer.bytes.append(Self.eventsKind)
+            writer.text(batch.hostID)
+            for array in EventColumns.arrays(of: batch.columns) { writer.block(array.parameter().bytes) }
+        case .transcript(let upload):
+            writer.bytes.append(Self.transcriptKind)
+            writer.text(upload.hostID)
+            writer.text(upload.sessionID)
+            writer.optionalText(upload.agentName)
+            writer.int64(upload.receivedAt)
+            writer.block(Array(upload.transcript))
+            writer.block(upload.metadata)
+        }
+        return writer.bytes
+    }
+
+    /// nil for bytes that are not a record of this version (the checksum matched, so they were written so).
+    static func decode(_ bytes: [UInt8]) -> SpoolRecord? {
+        var reader = Reader(bytes: bytes)
+        guard let kind = reader.byte() else { return nil }
+        switch kind {
+        case eventsKind:
+            guard let host = reader.text() else { return nil }
+            var batch = EventBatch(hostID: host)
+            var arrays: [BinaryArray] = []
+            for template in EventColumns.arrays(of: EventColumns()) {
+                guard let block = reader.block(),
+                      let array = BinaryArray(encoded: block, elementType: template.elementType, arrayType: template.arrayType)
+                else { return nil }
+                arrays.append(array)
+            }
+            batch.columns = EventColumns(arrays: arrays)
+            return .events(batch)
+        case transcriptKind:
+            guard let host = reader.text(), let session = reader.text(), let agent = reader.optionalText(),
+                  let receivedAt = reader.int64(), let transcript = reader.block(), let metadata = reader.block()
+            else { return nil }
+            return .transcript(TranscriptUpload(hostID: host, sessionID: session, agentName: agent,
+                                                transcript: transcript[...], metadata: metadata, receivedAt: receivedAt))
+        default:
+            return nil
+        }
+    }
+
+    private struct Writer {
+        var bytes: [UInt8] = []
+
+        mutating func int64(_ value: Int64) {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+
+        mutating func block(_ block: [UInt8]) {
+            int64(Int64(block.count))
+            bytes.append(contentsOf: block)
+        }
+
+        mutating func text(_ text: String) { block(Array(text.utf8)) }
+
+        mutating func optionalText(_ text: String?) {
+            if let text {
+                bytes.append(1)
+                self.text(text)
+            } else {
+                bytes.append(0)
+            }
+        }
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        mutating func byte() -> UInt8? {
+            guard offset < bytes.count else { return nil }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        mutating func int64() -> Int64? {
+            guard offset + 8 <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for index in 0..<8 { value |= Int64(bytes[offset + index]) << (8 * index) }
+            offset += 8
+            return value
+        }
+
+        mutating func block() -> [UInt8]? {
+            guard let count = int64(), count >= 0, offset + Int(count) <= bytes.count else { return nil }
+            defer { offset += Int(count) }
+            return Array(bytes[offset..<(offset + Int(count))])
+        }
+
+        mutating func text() -> String? { block().map { String(decoding: $0, as: UTF8.self) } }
+
+        /// `.some(nil)` for a stored nil, nil for broken bytes.
+        mutating func optionalText() -> String?? {
+            switch byte() {
+            case 0: .some(nil)
+            case 1: text().map { .some($0) }
+            default: nil
+            }
+        }
+    }
+}
