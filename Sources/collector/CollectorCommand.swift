@@ -61,6 +61,10 @@ struct Serve: ParsableCommand {
     var options: [String] = []
 
     func run() throws {
+        if options.contains("--help") || options.contains("-h") {
+            print(Serve.helpMessage())
+            return
+        }
         let settings: Settings
         do {
             settings = try SettingDefinition.resolve(environment: environment(), arguments: options)
