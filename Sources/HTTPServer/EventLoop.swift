@@ -88,7 +88,9 @@ final class EventLoop: @unchecked Sendable {
         var nextTick = MonotonicClock.now + tickNanoseconds
         while !stopping.load(ordering: .acquiring) {
             let now = MonotonicClock.now
-            let timeout = nextTick > now ? Int32((nextTick - now) / 1_000_000) + 1 : 0
+            // Tasks queued by the loop itself (a response completed while running queued tasks lets the next
+            // pipelined request through, and its answer is queued again) must not wait for the next tick.
+            let timeout = hasQueuedTasks || nextTick <= now ? 0 : Int32((nextTick - now) / 1_000_000) + 1
             let count = events.withUnsafeMutableBufferPointer {
                 clinux_epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
             }
@@ -108,6 +110,10 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         runQueuedTasks()
+    }
+
+    private var hasQueuedTasks: Bool {
+        queue.withLock { !$0.isEmpty }
     }
 
     private func runQueuedTasks() {

@@ -18,6 +18,8 @@ final class HTTPConnection: EventHandler {
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var keepAlive = true
+    /// The version of the request being answered, which decides how keep-alive is announced.
+    private var requestVersion = HTTPVersion.http1_1
     private var peerClosed = false
     private var generation: UInt64 = 0
     private var interest: UInt32 = 0
@@ -125,6 +127,7 @@ final class HTTPConnection: EventHandler {
         phase = .responding
         deadline = 0
         keepAlive = request.head.keepAlive && !owner.isShuttingDown
+        requestVersion = request.head.version
         generation &+= 1
         let bound = LoopBound(self, loop: owner.loop)
         let generation = generation
@@ -141,7 +144,11 @@ final class HTTPConnection: EventHandler {
     }
 
     private func send(_ response: HTTPResponse) {
-        output.append(contentsOf: response.encoded(keepAlive: keepAlive && !peerClosed, date: owner.date))
+        // After a half-close, requests the client sent before it are still answered; the response after which
+        // nothing is left to answer says that the connection closes.
+        let lastBeforeClose = peerClosed && parser.bufferedByteCount == 0
+        output.append(contentsOf: response.encoded(
+            keepAlive: keepAlive && !lastBeforeClose, date: owner.date, requestVersion: requestVersion))
         phase = .writing
         deadline = MonotonicClock.now + owner.writeTimeout
         flush()
@@ -209,16 +216,18 @@ final class HTTPConnection: EventHandler {
     }
 
     private func finishResponse() {
-        if peerClosed {
-            close()
-            return
-        }
         guard keepAlive else {
             lingeringClose()
             return
         }
         phase = .idle
         deadline = MonotonicClock.now + owner.idleTimeout
+        if peerClosed {
+            // Nothing more can arrive: answer the complete requests still buffered, then close.
+            processInput()
+            if phase == .idle || phase == .readingHead || phase == .readingBody { close() }
+            return
+        }
         setInterest(interest | CLINUX_EPOLLIN | CLINUX_EPOLLRDHUP)
         processInput()
     }

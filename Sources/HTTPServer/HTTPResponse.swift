@@ -10,8 +10,9 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// The bytes on the wire: status line, headers and body in one buffer.
-    func encoded(keepAlive: Bool, date: String) -> [UInt8] {
+    /// The bytes on the wire: status line, headers and body in one buffer. An HTTP/1.0 client assumes the server
+    /// closes after each response unless told `Connection: keep-alive` (RFC 9112 §9.3), so it is told.
+    func encoded(keepAlive: Bool, date: String, requestVersion: HTTPVersion = .http1_1) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160 + body.count)
         out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPResponse.reason(status))\r\n".utf8)
@@ -22,7 +23,11 @@ public struct HTTPResponse: Sendable {
             out.append(contentsOf: "\r\n".utf8)
         }
         out.append(contentsOf: "Content-Length: \(body.count)\r\nDate: \(date)\r\n".utf8)
-        if !keepAlive { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        if !keepAlive {
+            out.append(contentsOf: "Connection: close\r\n".utf8)
+        } else if requestVersion == .http1_0 {
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        }
         out.append(contentsOf: "\r\n".utf8)
         out.append(contentsOf: body)
         return out

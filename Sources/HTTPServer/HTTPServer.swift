@@ -22,6 +22,7 @@ public final class HTTPServer: Sendable {
         var listeners: [Int32] = []
         var port = configuration.port
         do {
+            port = try Socket.claimPort(host: configuration.host, port: port)
             for _ in 0..<max(1, configuration.eventLoops) {
                 let fd = try Socket.listen(
                     host: configuration.host, port: port, backlog: configuration.listenBacklog, reusePort: true)

@@ -21,6 +21,25 @@ enum Socket {
     /// A non-blocking TCP listener. With `reusePort`, several listeners share one port and the kernel spreads
     /// connections over them, one per event loop.
     static func listen(host: String, port: Int, backlog: Int32, reusePort: Bool) throws(SocketError) -> Int32 {
+        let fd = try bound(host: host, port: port, reusePort: reusePort)
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let error = SocketError("listen")
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Fails when something already listens on `host:port`, and returns the port (the one the system chose when
+    /// `port` is 0). Listeners with SO_REUSEPORT would otherwise bind beside another server of the same user, a
+    /// collector started twice by mistake, and share its connections without a word.
+    static func claimPort(host: String, port: Int) throws(SocketError) -> Int {
+        let fd = try bound(host: host, port: port, reusePort: false)
+        defer { close(fd) }
+        return localPort(fd)
+    }
+
+    private static func bound(host: String, port: Int, reusePort: Bool) throws(SocketError) -> Int32 {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -31,18 +50,13 @@ enum Socket {
         guard fd >= 0 else { throw SocketError("socket") }
         setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
         if reusePort { setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1) }
-        let bound = withUnsafePointer(to: &address) {
+        let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0 else {
+        guard result == 0 else {
             let error = SocketError("bind(\(host):\(port))")
-            close(fd)
-            throw error
-        }
-        guard Glibc.listen(fd, backlog) == 0 else {
-            let error = SocketError("listen")
             close(fd)
             throw error
         }

@@ -121,7 +121,6 @@ public final class ConnectionPool: Sendable {
             } else {
                 state.open -= 1
                 stale.append(connection)
-                if !connection.isUsable { state.lastError = "a connection broke" }
             }
             while let oldest = state.idle.first, now - oldest.since > idleLimit {
                 state.idle.removeFirst()

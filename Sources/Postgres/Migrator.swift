@@ -31,8 +31,14 @@ public struct Migrator: Sendable {
             }
             if name.hasSuffix(".sql"), name.first?.isNumber == true { names.append(name) }
         }
+        var fileByVersion: [String: String] = [:]
         return try names.sorted().map { name throws(MigrationError) in
             let version = String(name.prefix(while: { $0 != "_" && $0 != "." }))
+            // Versions are what `schema_migrations` records, so a second file with an applied version would be
+            // skipped forever without a word.
+            if let other = fileByVersion.updateValue(name, forKey: version) {
+                throw MigrationError("\(other) and \(name) in \(directory) share the version \(version); renumber one")
+            }
             return Migration(version: version, fileName: name, sql: try readFile("\(directory)/\(name)"))
         }
     }
@@ -42,6 +48,13 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: PostgresConnection) throws(MigrationError) -> [String] {
         let all = try migrations()
         do {
+            // Waiting for another collector's migrations, or building an index on a large table, may take longer
+            // than the connection's statement timeout, which is meant for requests; neither should fail for it.
+            let statementTimeout = try connection.execute("SHOW statement_timeout").firstValue() ?? "0"
+            try connection.execute("SET statement_timeout = 0")
+            defer {
+                _ = try? connection.execute("SELECT set_config('statement_timeout', $1, false)", [.text(statementTimeout)])
+            }
             try connection.execute("SELECT pg_advisory_lock(\(Self.lockKey))")
             defer { _ = try? connection.execute("SELECT pg_advisory_unlock(\(Self.lockKey))") }
             try connection.execute("""

@@ -52,10 +52,15 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Checks, without blocking, that an idle connection was not closed by the server meanwhile (a restart
     /// leaves every pooled connection dead, and the first query on each would fail).
     public func isAliveWhileIdle() -> Bool {
-        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, 0) > 0 else { return isUsable }
-        // Readable while idle means a notice or the end of the stream; libpq tells which.
-        return PQconsumeInput(handle) == 1 && isUsable
+        // Readable while idle means a notice, or a server ending the connection: it sends an error first (57P01
+        // on shutdown or pg_terminate_backend), then closes. Reading the error alone leaves libpq's status OK, so
+        // read until nothing is waiting: the end of the stream then fails the read.
+        while isUsable {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { return true }
+            guard PQconsumeInput(handle) == 1 else { return false }
+        }
+        return false
     }
 
     /// True when the connection is outside any transaction, the only state in which the pool takes it back.
