@@ -27,7 +27,8 @@ struct BatchEndpoint: Endpoint {
 }
 
 extension CollectorContext {
-    /// Hands validated events to the group-commit writer and answers once they are committed or spooled.
+    /// Hands validated events to the group-commit writer and answers once they are committed or spooled;
+    /// a host over its rate limit gets 429 and nothing is written. Answers carry the host's remaining allowance.
     func ingest(
         _ batch: EventBatch, writer: ResponseWriter,
         success: @escaping @Sendable (_ inserted: Int, _ duplicates: Int) -> HTTPResponse,
@@ -35,10 +36,30 @@ extension CollectorContext {
             .json(status: 202, body: Array(#"{"spooled":\#(events)}"#.utf8))
         }
     ) {
+        var writer = writer
+        if rateLimiter.isEnabled {
+            let decision = rateLimiter.take(batch.count, for: batch.hostID)
+            let limit = String(rateLimiter.eventsPerMinute)
+            let remaining = String(decision.remaining)
+            guard decision.allowed else {
+                var error = APIError(429, "rate_limited",
+                                     "this host sent more than \(limit) events in a minute; retry in \(decision.retryAfterSeconds) s")
+                error.headers = [("Retry-After", String(decision.retryAfterSeconds)), ("X-RateLimit-Limit", limit),
+                                 ("X-RateLimit-Remaining", remaining)]
+                return writer.write(error.response)
+            }
+            let inner = writer
+            writer = ResponseWriter { response in
+                var response = response
+                response.headers.add(name: "X-RateLimit-Limit", value: limit)
+                response.headers.add(name: "X-RateLimit-Remaining", value: remaining)
+                inner.write(response)
+            }
+        }
         if batch.count == 0 {
             return writer.write(success(0, batch.duplicatesWithinRequest))
         }
-        let accepted = ingest.submit(batch) { [self] result in
+        let accepted = ingest.submit(batch) { [self, writer] result in
             switch result {
             case .committed(let inserted, let duplicates):
                 writer.write(success(inserted, duplicates))

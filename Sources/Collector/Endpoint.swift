@@ -34,6 +34,7 @@ struct CollectorContext: Sendable {
     let settings: Settings
     let keys: KeyStore
     let ingest: IngestWriter
+    let rateLimiter: RateLimiter
     /// nil when SPOOL_MAX_BYTES is 0.
     let spool: DiskSpool?
     let pool: ConnectionPool

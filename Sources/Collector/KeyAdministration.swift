@@ -26,6 +26,29 @@ public struct KeyAdministration: Sendable {
         return key
     }
 
+    /// Issues a new key for `host` and lets the host's other keys run out after `grace` (a revocation dated in
+    /// the future), so the host can switch without a gap. Returns the new key, shown once.
+    public func rotate(host: String, grace: Duration, description: String?) throws(PostgresError) -> String {
+        let key = APIKey.generate()
+        try connection.execute("BEGIN")
+        do {
+            try connection.execute(
+                """
+                UPDATE api_keys SET revoked_at = now() + make_interval(secs => $2)
+                WHERE host_id = $1 AND (revoked_at IS NULL OR revoked_at > now() + make_interval(secs => $2))
+                """,
+                [.text(host), .int(Int(grace.components.seconds))])
+            try connection.execute(
+                "INSERT INTO api_keys (key_hash, host_id, description) VALUES ($1, $2, $3)",
+                [.text(APIKey.hash(key.utf8)), .text(host), description.map(PostgresParameter.text)])
+            try connection.execute("COMMIT")
+        } catch {
+            _ = try? connection.execute("ROLLBACK")
+            throw error
+        }
+        return key
+    }
+
     public func list() throws(PostgresError) -> [Entry] {
         try connection.execute("""
             SELECT left(key_hash, 12), host_id, description,
@@ -39,18 +62,20 @@ public struct KeyAdministration: Sendable {
         }
     }
 
-    /// Revokes every active key of `host`, or the active keys whose hash starts with `hashPrefix`;
-    /// returns how many. A cached key keeps working for at most KEY_CACHE_SECONDS.
+    /// Revokes every active key of `host` now (also those still in a rotation's grace period), or the active
+    /// keys whose hash starts with `hashPrefix`; returns how many. A cached key keeps working for at most
+    /// KEY_CACHE_SECONDS.
     public func revoke(host: String?, hashPrefix: String?) throws(PostgresError) -> Int {
         if let host {
             return try connection.execute(
-                "UPDATE api_keys SET revoked_at = now() WHERE host_id = $1 AND revoked_at IS NULL", [.text(host)]
+                "UPDATE api_keys SET revoked_at = now() WHERE host_id = $1 AND (revoked_at IS NULL OR revoked_at > now())",
+                [.text(host)]
             ).affectedRows
         }
         let prefix = (hashPrefix ?? "").lowercased().filter { $0.isHexDigit }
         guard prefix.count >= 6 else { return 0 }
         return try connection.execute(
-            "UPDATE api_keys SET revoked_at = now() WHERE left(key_hash, $2) = $1 AND revoked_at IS NULL",
+            "UPDATE api_keys SET revoked_at = now() WHERE left(key_hash, $2) = $1 AND (revoked_at IS NULL OR revoked_at > now())",
             [.text(prefix), .int(prefix.count)]
         ).affectedRows
     }

@@ -51,7 +51,7 @@ final class KeyStore: Sendable {
     /// Loads every active key at start, so that the first requests after a restart need no look-up, and
     /// hosts known then are still recognised if PostgreSQL goes away before their first request.
     func warm(on connection: PostgresConnection) throws(PostgresError) -> Int {
-        let rows = try connection.execute("SELECT key_hash, host_id FROM api_keys WHERE revoked_at IS NULL").rows
+        let rows = try connection.execute("SELECT key_hash, host_id FROM api_keys WHERE revoked_at IS NULL OR revoked_at > now()").rows
         for row in rows {
             if let hash = row[0], let host = row[1] { cache.remember(hash, host: host) }
         }
@@ -74,7 +74,10 @@ final class KeyStore: Sendable {
             let result = try pool.withConnection { connection throws(PostgresError) in
                 try connection.execute(
                     prepared: "touch_key",
-                    sql: "UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 AND revoked_at IS NULL RETURNING host_id",
+                    sql: """
+                        UPDATE api_keys SET last_used_at = now()
+                        WHERE key_hash = $1 AND (revoked_at IS NULL OR revoked_at > now()) RETURNING host_id
+                        """,
                     [.text(hash)])
             }
             return result.firstValue().map(Outcome.host) ?? .unknown

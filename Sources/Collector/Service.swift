@@ -14,6 +14,8 @@ public final class Service: Sendable {
     private let ingest: IngestWriter
     /// Internal for tests that drive a replay by hand.
     let spool: DiskSpool?
+    /// Internal for tests that drive a sweep by hand.
+    let retention: RetentionSweeper
     private let server: HTTPServer
     private let logger: Logger
 
@@ -61,6 +63,9 @@ public final class Service: Sendable {
             spool = nil
         }
         spool?.startReplaying()
+        retention = RetentionSweeper(pool: pool, eventDays: settings.retentionDays,
+                                     transcriptDays: settings.transcriptRetentionDays,
+                                     interval: .seconds(settings.retentionIntervalMinutes * 60), logger: logger)
         workers = WorkerPool(name: "db-worker", threads: settings.databaseWorkers, maxQueuedJobs: 4096)
         ingest = IngestWriter(pool: pool, spool: spool, writers: settings.ingestWriters, maxGroupEvents: settings.groupCommitMaxEvents,
                               maxQueuedEvents: settings.ingestQueueMaxEvents, logger: logger)
@@ -71,7 +76,9 @@ public final class Service: Sendable {
         } catch {
             throw ServiceError("cannot read api_keys: \(error)")
         }
-        let context = CollectorContext(settings: settings, keys: keys, ingest: ingest, spool: spool, pool: pool,
+        let context = CollectorContext(settings: settings, keys: keys, ingest: ingest,
+                                       rateLimiter: RateLimiter(eventsPerMinute: settings.rateLimitEventsPerMinute),
+                                       spool: spool, pool: pool,
                                        workers: workers, logger: logger, jsonLimits: JSONLimits(maxDepth: settings.maxJSONDepth))
         let responder = CollectorResponder(context: context, endpoints: [
             BatchEndpoint(context: context), TranscriptEndpoint(context: context), HealthEndpoint(context: context),
@@ -86,6 +93,7 @@ public final class Service: Sendable {
             pool.close()
             throw ServiceError("cannot listen on \(settings.host):\(settings.port): \(error)")
         }
+        retention.start()
         logger.info("collector listening", metadata: ["host": "\(settings.host)", "port": "\(server.port)"])
     }
 
@@ -99,6 +107,7 @@ public final class Service: Sendable {
         server.shutdown()
         ingest.shutdown()
         spool?.stop()
+        retention.stop()
         workers.shutdown()
         pool.close()
         logger.info("stopped")

@@ -29,6 +29,11 @@ public struct Settings: Sendable {
     public var groupCommitMaxEvents = 5000
     public var ingestQueueMaxEvents = 50_000
 
+    public var rateLimitEventsPerMinute = 60_000
+    public var retentionDays = 0
+    public var transcriptRetentionDays = 0
+    public var retentionIntervalMinutes = 10
+
     public var spoolDirectory = "spool"
     public var spoolMaxBytes = 1 << 30
     public var spoolRetryMilliseconds = 1000
@@ -133,6 +138,10 @@ public struct SettingDefinition: Sendable {
         .integer("INGEST_WRITERS", "Threads that write queued batches to PostgreSQL, each holding one connection.", \.ingestWriters, minimum: 1),
         .integer("GROUP_COMMIT_MAX_EVENTS", "Most events one writer commits in one transaction.", \.groupCommitMaxEvents, minimum: 1),
         .integer("INGEST_QUEUE_MAX_EVENTS", "Events waiting for a writer before new batches get 503.", \.ingestQueueMaxEvents, minimum: 1),
+        .integer("RATE_LIMIT_EVENTS_PER_MINUTE", "Events one host may send per minute (a token bucket: a minute's worth at once, then steadily); over it, 429. 0 turns it off.", \.rateLimitEventsPerMinute),
+        .integer("RETENTION_DAYS", "Events older than this many days (by their timestamp) are deleted in the background. 0 keeps everything.", \.retentionDays),
+        .integer("TRANSCRIPT_RETENTION_DAYS", "Transcripts not updated for this many days are deleted in the background. 0 keeps everything.", \.transcriptRetentionDays),
+        .integer("RETENTION_INTERVAL_MINUTES", "How often the retention sweep runs.", \.retentionIntervalMinutes, minimum: 1),
         .text("SPOOL_DIR", "Folder of the on-disk spool that keeps accepted events while PostgreSQL is away.", \.spoolDirectory),
         .integer("SPOOL_MAX_BYTES", "Most bytes waiting in the spool; when full, new work gets 503. 0 turns spooling off.", \.spoolMaxBytes, maximum: Int.max),
         .integer("SPOOL_RETRY_MS", "How often the replayer tries PostgreSQL again while it is away.", \.spoolRetryMilliseconds, minimum: 10),

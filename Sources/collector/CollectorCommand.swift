@@ -127,7 +127,7 @@ struct Migrate: ParsableCommand {
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage host API keys (only their SHA-256 hashes are stored).",
-        subcommands: [Create.self, List.self, Revoke.self])
+        subcommands: [Create.self, List.self, Rotate.self, Revoke.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -164,6 +164,26 @@ struct Keys: ParsableCommand {
                     print(column(entry.hashPrefix, 14) + column(entry.hostID, 21) + column(entry.createdAt, 22)
                           + column(entry.lastUsedAt, 22) + column(entry.revokedAt, 22) + (entry.description ?? ""))
                 }
+            } catch {
+                fail("\(error)")
+            }
+        }
+    }
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a new key for a host and print it; the host's old keys keep working for the grace period, then stop.")
+
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "The host whose key to replace.") var host: String
+        @Option(name: .customLong("grace-hours"), help: "How long the old keys keep working.") var graceHours: Int = 24
+        @Option(help: "A note for people.") var description: String?
+
+        func run() throws {
+            guard graceHours >= 0 else { fail("--grace-hours must be 0 or more") }
+            do {
+                print(try KeyAdministration(connection: database.connect())
+                    .rotate(host: host, grace: .seconds(graceHours * 3600), description: description))
             } catch {
                 fail("\(error)")
             }

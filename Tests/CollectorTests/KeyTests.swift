@@ -45,6 +45,19 @@ struct KeyTests {
         #expect(try collector.query("SELECT last_used_at::text FROM api_keys").firstValue() == firstUse)
     }
 
+    @Test("keys rotate issues a working new key; the old one keeps working only through its grace period")
+    func rotation() throws {
+        let collector = try CollectorHarness { $0.keyCacheSeconds = 0 }
+        let admin = KeyAdministration(connection: try CollectorHarness.connect(collector.cluster.url(database: collector.database)))
+        let withGrace = try admin.rotate(host: "laptop", grace: .seconds(3600), description: nil)
+        #expect(try collector.postBatch([event()], key: withGrace).status == 200)
+        #expect(try collector.postBatch([event()], key: collector.key).status == 200)
+        let immediate = try admin.rotate(host: "laptop", grace: .zero, description: nil)
+        #expect(try collector.postBatch([event()], key: immediate).status == 200)
+        #expect(try collector.postBatch([event()], key: collector.key).status == 401)
+        #expect(try collector.postBatch([event()], key: withGrace).status == 401)
+    }
+
     @Test("keys list shows hash prefixes, never keys; revoke by hash prefix")
     func listAndRevokeByPrefix() throws {
         let collector = try CollectorHarness()
