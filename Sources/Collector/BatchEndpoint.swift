@@ -42,6 +42,7 @@ extension CollectorContext {
             let limit = String(rateLimiter.eventsPerMinute)
             let remaining = String(decision.remaining)
             guard decision.allowed else {
+                metrics.rejected(events: batch.count, reason: "rate_limited")
                 var error = APIError(429, "rate_limited",
                                      "this host sent more than \(limit) events in a minute; retry in \(decision.retryAfterSeconds) s")
                 error.headers = [("Retry-After", String(decision.retryAfterSeconds)), ("X-RateLimit-Limit", limit),
@@ -56,22 +57,28 @@ extension CollectorContext {
                 inner.write(response)
             }
         }
+        metrics.batch(events: batch.count)
         if batch.count == 0 {
             return writer.write(success(0, batch.duplicatesWithinRequest))
         }
         let accepted = ingest.submit(batch) { [self, writer] result in
             switch result {
             case .committed(let inserted, let duplicates):
+                metrics.committed(inserted: inserted, duplicates: duplicates)
                 writer.write(success(inserted, duplicates))
             case .spooled(let events):
+                metrics.spooled(events: events)
                 writer.write(spooled(events))
             case .failed(let error) where error.isTransient:
+                metrics.rejected(events: batch.count, reason: "database")
                 writer.write(unavailable.response)
             case .failed:
+                metrics.rejected(events: batch.count, reason: "database")
                 writer.write(APIError(500, "database_error", "the database refused the batch; nothing was stored").response)
             }
         }
         if !accepted {
+            metrics.rejected(events: batch.count, reason: "overloaded")
             writer.write(APIError.unavailable("the collector is busy; nothing was stored, retry shortly",
                                               retryAfter: settings.retryAfterSeconds).response)
         }

@@ -1,5 +1,7 @@
+import CCrypto
 import HTTPServer
 import Logging
+import Threads
 
 /// The API's front door: finds the endpoint, checks method, content type and key, then hands the request on.
 /// Answers come back later from writer and worker threads through the `ResponseWriter`.
@@ -18,6 +20,8 @@ final class CollectorResponder: HTTPResponder {
 
     func respond(to request: HTTPRequest, writer: ResponseWriter) {
         let head = request.head
+        let route = endpoints[head.path]?.path ?? "unknown"
+        let writer = observed(writer, request: head, route: route)
         guard let endpoint = endpoints[head.path] else {
             return writer.write(APIError(404, "not_found", "no such endpoint: \(head.path)").response)
         }
@@ -44,6 +48,41 @@ final class CollectorResponder: HTTPResponder {
                                                   retryAfter: context.settings.retryAfterSeconds).response)
             }
         }
+    }
+
+    /// Every answer carries `X-Request-Id` (the client's, or a new one), is counted, and is logged: one line per
+    /// request at debug, a warning for each 5xx.
+    private func observed(_ writer: ResponseWriter, request head: HTTPRequestHead, route: String) -> ResponseWriter {
+        let started = MonotonicClock.now
+        let requestID = Self.requestID(from: head.headers["X-Request-Id"])
+        let (metrics, logger) = (context.metrics, context.logger)
+        return ResponseWriter { response in
+            var response = response
+            response.headers.add(name: "X-Request-Id", value: requestID)
+            let seconds = Double(MonotonicClock.now - started) / 1e9
+            metrics.request(route: route, status: response.status, seconds: seconds)
+            let metadata: Logger.Metadata = [
+                "request_id": "\(requestID)", "method": "\(head.method)", "route": "\(route)",
+                "status": "\(response.status)", "duration_ms": "\(Int(seconds * 1000))",
+            ]
+            if response.status >= 500 {
+                logger.warning("request failed", metadata: metadata)
+            } else {
+                logger.debug("request", metadata: metadata)
+            }
+            writer.write(response)
+        }
+    }
+
+    /// A client's request id when it is short and printable (it goes into logs), else a new random one.
+    static func requestID(from given: String?) -> String {
+        if let given, !given.isEmpty, given.utf8.count <= 128,
+           given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return given
+        }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        _ = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, 16) }
+        return APIKey.hex(bytes)
     }
 
     /// The key from `X-API-Key`, or from `Authorization: Bearer <key>`.

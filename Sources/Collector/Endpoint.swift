@@ -35,6 +35,7 @@ struct CollectorContext: Sendable {
     let keys: KeyStore
     let ingest: IngestWriter
     let rateLimiter: RateLimiter
+    let metrics: Metrics
     /// nil when SPOOL_MAX_BYTES is 0.
     let spool: DiskSpool?
     let pool: ConnectionPool

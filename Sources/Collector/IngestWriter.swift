@@ -33,11 +33,16 @@ final class IngestWriter: Sendable {
     private let maxGroupEvents: Int
     private let maxQueuedEvents: Int
     private let logger: Logger
+    private let metrics: Metrics
     private let state = ConditionLock(State())
     private let threads = ConditionLock<[OSThread]>([])
 
-    init(pool: ConnectionPool, spool: DiskSpool?, writers: Int, maxGroupEvents: Int, maxQueuedEvents: Int, logger: Logger) {
+    init(
+        pool: ConnectionPool, spool: DiskSpool?, writers: Int, maxGroupEvents: Int, maxQueuedEvents: Int, metrics: Metrics,
+        logger: Logger
+    ) {
         self.pool = pool
+        self.metrics = metrics
         self.spool = spool
         self.maxGroupEvents = maxGroupEvents
         self.maxQueuedEvents = maxQueuedEvents
@@ -96,9 +101,12 @@ final class IngestWriter: Sendable {
     private func write(_ group: [Pending]) {
         let results: [IngestResult]
         do {
+            let started = MonotonicClock.now
             results = try pool.withConnection { connection throws(PostgresError) in
                 try commit(group.map(\.batch), on: connection)
             }
+            metrics.groupCommit(events: group.reduce(0) { $0 + $1.batch.count },
+                                seconds: Double(MonotonicClock.now - started) / 1e9)
         } catch let error where !error.isTransient && group.count > 1 {
             // Something in one batch was refused; write each alone so that the others still land.
             logger.warning("group commit refused, retrying batches one by one", metadata: ["error": "\(error)"])

@@ -17,6 +17,7 @@ public final class Service: Sendable {
     /// Internal for tests that drive a sweep by hand.
     let retention: RetentionSweeper
     private let server: HTTPServer
+    private let metricsServer: HTTPServer?
     private let logger: Logger
 
     /// Connects, migrates and starts serving; throws a message for the operator when any of that fails.
@@ -66,9 +67,10 @@ public final class Service: Sendable {
         retention = RetentionSweeper(pool: pool, eventDays: settings.retentionDays,
                                      transcriptDays: settings.transcriptRetentionDays,
                                      interval: .seconds(settings.retentionIntervalMinutes * 60), logger: logger)
+        let metrics = Metrics()
         workers = WorkerPool(name: "db-worker", threads: settings.databaseWorkers, maxQueuedJobs: 4096)
         ingest = IngestWriter(pool: pool, spool: spool, writers: settings.ingestWriters, maxGroupEvents: settings.groupCommitMaxEvents,
-                              maxQueuedEvents: settings.ingestQueueMaxEvents, logger: logger)
+                              maxQueuedEvents: settings.ingestQueueMaxEvents, metrics: metrics, logger: logger)
         let keys = KeyStore(cache: keyCache, pool: pool, workers: workers)
         do {
             let count = try keys.warm(on: connection)
@@ -78,20 +80,41 @@ public final class Service: Sendable {
         }
         let context = CollectorContext(settings: settings, keys: keys, ingest: ingest,
                                        rateLimiter: RateLimiter(eventsPerMinute: settings.rateLimitEventsPerMinute),
+                                       metrics: metrics,
                                        spool: spool, pool: pool,
                                        workers: workers, logger: logger, jsonLimits: JSONLimits(maxDepth: settings.maxJSONDepth))
         let responder = CollectorResponder(context: context, endpoints: [
             BatchEndpoint(context: context), TranscriptEndpoint(context: context), HealthEndpoint(context: context),
         ])
-        server = HTTPServer(configuration: settings.serverConfiguration, responder: responder)
+        let server = HTTPServer(configuration: settings.serverConfiguration, responder: responder)
+        self.server = server
+        if settings.metricsPort > 0 {
+            var configuration = ServerConfiguration()
+            configuration.host = settings.metricsHost
+            configuration.port = settings.metricsPort
+            configuration.eventLoops = 1
+            configuration.maxConnections = 64
+            let (ingest, spool) = (ingest, spool)
+            metricsServer = HTTPServer(configuration: configuration, responder: MetricsResponder {
+                metrics.render(Metrics.Gauges(
+                    pool: pool.statistics, openConnections: server.openConnections, queuedEvents: ingest.queuedEvents,
+                    spoolRecords: spool?.journal.pendingRecords, spoolBytes: spool?.journal.pendingBytes))
+            })
+        } else {
+            metricsServer = nil
+        }
         do {
             try server.start()
+            try metricsServer?.start()
         } catch {
+            let address = server.port == 0
+                ? "\(settings.host):\(settings.port)" : "\(settings.metricsHost):\(settings.metricsPort) (metrics)"
+            server.shutdown()
             ingest.shutdown()
             spool?.stop()
             workers.shutdown()
             pool.close()
-            throw ServiceError("cannot listen on \(settings.host):\(settings.port): \(error)")
+            throw ServiceError("cannot listen on \(address): \(error)")
         }
         retention.start()
         logger.info("collector listening", metadata: ["host": "\(settings.host)", "port": "\(server.port)"])
@@ -105,6 +128,7 @@ public final class Service: Sendable {
     public func shutdown() {
         logger.info("shutting down")
         server.shutdown()
+        metricsServer?.shutdown()
         ingest.shutdown()
         spool?.stop()
         retention.stop()

@@ -9,6 +9,9 @@ public struct Settings: Sendable {
     public var host = "0.0.0.0"
     public var port = 8080
     public var logLevel: Logger.Level = .info
+    public var logFormat = "logfmt"
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort = 9464
     public var migrationsDirectory = "sql"
 
     public var poolSize = 8
@@ -122,6 +125,15 @@ public struct SettingDefinition: Sendable {
                 }
                 settings.logLevel = level
             }, current: { $0.logLevel.rawValue }),
+        SettingDefinition(environmentName: "LOG_FORMAT", help: "logfmt or json: one line per message on standard error.",
+            apply: { settings, value throws(SettingsError) in
+                guard ["logfmt", "json"].contains(value.lowercased()) else {
+                    throw SettingsError("LOG_FORMAT must be logfmt or json, not \"\(value)\"")
+                }
+                settings.logFormat = value.lowercased()
+            }, current: { $0.logFormat }),
+        .text("METRICS_HOST", "Address of the Prometheus /metrics listener; keep it private.", \.metricsHost),
+        .integer("METRICS_PORT", "Port of the Prometheus /metrics listener; 0 turns it off.", \.metricsPort, maximum: 65535),
         .text("MIGRATIONS_DIR", "Folder of the numbered .sql migrations.", \.migrationsDirectory),
         .integer("DB_POOL_SIZE", "Most PostgreSQL connections open at once (writers, workers and spare).", \.poolSize, minimum: 2),
         .integer("DB_WORKERS", "Threads that run key look-ups, transcript upserts and health checks.", \.databaseWorkers, minimum: 1),

@@ -29,7 +29,9 @@ final class HTTPConnection: EventHandler {
         self.fd = fd
         self.owner = owner
         parser = HTTPRequestParser(limits: owner.configuration.parserLimits)
-        deadline = MonotonicClock.now + owner.idleTimeout
+        // A new connection owes its first request's headers within the header timeout, not the idle one: a
+        // client that connects and sends nothing is the cheapest way to hold a connection slot.
+        deadline = MonotonicClock.now + owner.headerReadTimeout
     }
 
     func start() {

@@ -72,7 +72,8 @@ struct Serve: ParsableCommand {
             fail(error.description)
         }
         let level = settings.logLevel
-        LoggingSystem.bootstrap { LogfmtHandler(label: $0, level: level) }
+        let format = LogLineHandler.Format(rawValue: settings.logFormat) ?? .logfmt
+        LoggingSystem.bootstrap { LogLineHandler(label: $0, level: level, format: format) }
         let logger = Logger(label: "collector")
         raiseOpenFileLimit()
 

@@ -95,14 +95,18 @@ struct BadInputTests {
         bytes += [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20)
         let fd = client.fd
         let payload = bytes
+        let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             var offset = 0
             while offset < payload.count {
                 let sent = payload[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                guard sent > 0 else { return }
+                guard sent > 0 else { break }
                 offset += sent
             }
+            finished.signal()
         }
+        // The sender writes to the client's descriptor: it must be done before the client (and its fd) go.
+        defer { finished.wait() }
         let response = try #require(try client.readResponse())
         #expect(response.status == 400)
         #expect(try collector.count() == 0)

@@ -27,6 +27,7 @@ final class CollectorHarness {
         settings.retryAfterSeconds = 1
         settings.spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(database)").path
         settings.spoolRetryMilliseconds = 100
+        settings.metricsPort = 0
         configure(&settings)
         service = try Service(settings: settings, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         key = try KeyAdministration(connection: try Self.connect(settings.databaseURL)).create(host: host, description: "test")

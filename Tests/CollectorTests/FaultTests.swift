@@ -91,7 +91,7 @@ final class FaultRig {
         collector = try CollectorProcess(environment: [
             "DATABASE_URL": cluster.url(database: database), "SPOOL_DIR": spoolDirectory, "MIGRATIONS_DIR": migrations,
             "SPOOL_RETRY_MS": "100", "DB_STATEMENT_TIMEOUT_SECONDS": "2", "DB_CONNECT_TIMEOUT_SECONDS": "1",
-            "SHUTDOWN_TIMEOUT_SECONDS": "5", "EVENT_LOOPS": "1",
+            "SHUTDOWN_TIMEOUT_SECONDS": "5", "EVENT_LOOPS": "1", "METRICS_PORT": "0",
         ].merging(extraEnvironment) { $1 })
         try collector.start()
         key = try run(CollectorProcess.binary, ["keys", "create", "--host", "laptop", "--database-url", cluster.url(database: database)])

@@ -1,11 +1,13 @@
 import Foundation
 import Postgres
 
-/// A real PostgreSQL server in a temporary folder, started by the tests themselves (initdb, pg_ctl), on a free
-/// loopback port. As root, the server runs as the `postgres` user, since PostgreSQL refuses to run as root.
+/// A real PostgreSQL server in a temporary folder, started by the tests themselves (initdb, pg_ctl), listening only
+/// on a Unix socket in that folder: clusters started side by side can never collide on a port. As root, the
+/// server runs as the `postgres` user, since PostgreSQL refuses to run as root.
 public final class PostgresCluster: Sendable {
     public let directory: String
-    public let port: Int
+    /// The port number only names the socket file; nothing listens on TCP.
+    public let port = 5432
     private let binDirectory: String
 
     /// One cluster shared by every test of this process, started on first use and stopped at exit.
@@ -15,14 +17,17 @@ public final class PostgresCluster: Sendable {
 
     private static let sharedCluster: Result<PostgresCluster, any Error> = Result {
         let cluster = try PostgresCluster()
-        atexit { try? PostgresCluster.sharedCluster.get().stop() }
+        atexit {
+            guard let cluster = try? PostgresCluster.sharedCluster.get() else { return }
+            try? cluster.stop()
+            try? FileManager.default.removeItem(atPath: cluster.directory)
+        }
         return cluster
     }
 
     public init() throws {
         binDirectory = try Self.findBinDirectory()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pg-\(UUID().uuidString.prefix(8))").path
-        port = try freePort()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if getuid() == 0 { try run("/bin/chown", ["postgres:", directory]) }
         try run("\(binDirectory)/initdb", ["-D", "\(directory)/data", "-U", "postgres", "--auth=trust", "-E", "UTF8",
@@ -31,13 +36,13 @@ public final class PostgresCluster: Sendable {
     }
 
     public func url(database: String = "postgres") -> String {
-        "postgresql://postgres@127.0.0.1:\(port)/\(database)"
+        "postgresql://postgres@/\(database)?host=\(directory)&port=\(port)"
     }
 
     public func start() throws {
         try run("\(binDirectory)/pg_ctl", [
             "-D", "\(directory)/data", "-l", "\(directory)/postgres.log", "-w", "-t", "60",
-            "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            "-o", "-p \(port) -k \(directory) -c listen_addresses='' -c fsync=off -c max_connections=200",
             "start",
         ], asPostgresUser: true)
     }

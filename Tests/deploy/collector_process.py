@@ -32,7 +32,7 @@ class Collector:
         os.makedirs(self.spool)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         self.env.update(DATABASE_URL=database_url, HOST="127.0.0.1", PORT=str(port),
-                        MIGRATIONS_DIR=str(REPO / "sql"), LOG_LEVEL="info", SPOOL_DIR=self.spool,
+                        MIGRATIONS_DIR=str(REPO / "sql"), LOG_LEVEL="info", SPOOL_DIR=self.spool, METRICS_PORT="0",
                         MAX_BODY_BYTES=str(max_body_bytes), MAX_TRANSCRIPT_BYTES=str(max_transcript_bytes))
         self.log_path = os.path.join(self.workdir, "collector.log")
         self.process = None
