@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The collector: built with the official Swift image, run from a slim Debian with only libpq and libssl added.
+# The collector: built with the official Swift image, run from a slim Debian with only libpq, libssl and zlib added.
 # docker compose builds it (docker-compose.yml); alone: docker build -t agent-telemetry-collector .
 
 ARG SWIFT_IMAGE=swift:6.3-bookworm
@@ -7,7 +7,7 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq-dev libssl-dev \
+    && apt-get install -y --no-install-recommends libpq-dev libssl-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, so that a change to the sources does not fetch them again (Package.resolved pins them if present).
@@ -21,7 +21,7 @@ RUN swift build -c release --product collector --static-swift-stdlib \
 
 FROM ${RUNTIME_IMAGE}
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 libssl3 \
+    && apt-get install -y --no-install-recommends libpq5 libssl3 zlib1g \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /var/lib/collector --shell /usr/sbin/nologin collector \
     && install -d -o collector -g collector /var/lib/collector /var/lib/collector/spool

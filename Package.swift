@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "CLinux"),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "JSON", swiftSettings: strict),
         .target(name: "Spool", swiftSettings: strict),
@@ -43,16 +45,18 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads",
+                "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict
         ),
+        // The `collector send` client: sockets, TLS, spool; knows the API's paths but nothing of the server.
+        .target(name: "CollectorClient", dependencies: ["JSON", "Threads", "CLinux", "CTLS"], swiftSettings: strict),
         .executableTarget(
             name: "collector",
             dependencies: [
-                "Collector", "Postgres", "HTTPServer", "CLinux",
+                "Collector", "CollectorClient", "Postgres", "HTTPServer", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,7 +71,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CLinux"],
+            dependencies: ["Collector", "CollectorClient", "HTTPServer", "Postgres", "JSON", "TestSupport", "CLinux"],
             swiftSettings: strict
         ),
     ]

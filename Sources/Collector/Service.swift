@@ -85,6 +85,7 @@ public final class Service: Sendable {
                                        workers: workers, logger: logger, jsonLimits: JSONLimits(maxDepth: settings.maxJSONDepth))
         let responder = CollectorResponder(context: context, endpoints: [
             BatchEndpoint(context: context), TranscriptEndpoint(context: context), HealthEndpoint(context: context),
+            ClaudeCodeHookEndpoint(context: context), OTLPLogsEndpoint(context: context), OTLPMetricsEndpoint(context: context),
         ])
         let server = HTTPServer(configuration: settings.serverConfiguration, responder: responder)
         self.server = server

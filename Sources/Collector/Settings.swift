@@ -28,6 +28,7 @@ public struct Settings: Sendable {
     public var retryAfterSeconds = 2
 
     public var maxEventsPerBatch = 100
+    public var hookFieldMaxBytes = 16 * 1024
     public var ingestWriters = 2
     public var groupCommitMaxEvents = 5000
     public var ingestQueueMaxEvents = 50_000
@@ -147,6 +148,7 @@ public struct SettingDefinition: Sendable {
         .integer("MAX_JSON_DEPTH", "Deepest nesting of arrays and objects accepted in a body.", \.maxJSONDepth, minimum: 4, maximum: 1000),
         .integer("RETRY_AFTER_SECONDS", "Retry-After sent with 503 answers.", \.retryAfterSeconds, minimum: 1),
         .integer("MAX_EVENTS_PER_BATCH", "Most events in one batch request.", \.maxEventsPerBatch, minimum: 1, maximum: 10_000),
+        .integer("HOOK_FIELD_MAX_BYTES", "Longest value of a Claude Code hook field (tool_input, tool_response, prompt, ...) kept whole; longer ones are cut and their size recorded as <field>_truncated.", \.hookFieldMaxBytes, minimum: 64),
         .integer("INGEST_WRITERS", "Threads that write queued batches to PostgreSQL, each holding one connection.", \.ingestWriters, minimum: 1),
         .integer("GROUP_COMMIT_MAX_EVENTS", "Most events one writer commits in one transaction.", \.groupCommitMaxEvents, minimum: 1),
         .integer("INGEST_QUEUE_MAX_EVENTS", "Events waiting for a writer before new batches get 503.", \.ingestQueueMaxEvents, minimum: 1),

@@ -9,7 +9,7 @@ struct CollectorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collector",
         abstract: "Receives telemetry from AI agents on many hosts and stores it in PostgreSQL.",
-        subcommands: [Serve.self, Migrate.self, Keys.self],
+        subcommands: [Serve.self, Migrate.self, Keys.self, Send.self],
         defaultSubcommand: Serve.self)
 }
 

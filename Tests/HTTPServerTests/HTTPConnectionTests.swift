@@ -107,7 +107,9 @@ struct HTTPConnectionTests {
             for index in 0..<3 {
                 let response = try client.expectResponse()
                 #expect(response.header("X-Target") == "/\(index)")
-                #expect(response.header("Connection") == (index == 2 ? "close" : nil))
+                // More responses follow, so none of the first says close; whether the last does depends on
+                // whether the server saw the half-close before answering it.
+                if index < 2 { #expect(response.header("Connection") == nil) }
             }
             #expect(client.readUntilClosed() == [])
         }
@@ -209,6 +211,34 @@ struct HTTPConnectionTests {
                 let date = text.split(separator: "\r\n").first { $0.hasPrefix("Date: ") }.map { String($0.dropFirst(6)) }
                 #expect(date.map(isIMFFixdate) == true)
             }
+        }
+    }
+
+    @Test("A response larger than the socket's buffers is delivered whole to a client that reads it")
+    func largeResponse() throws {
+        try withServer(configure: { $0.parserLimits.defaultBodyLimit = 8 << 20 }) { server in
+            let client = try server.connect()
+            let body = (0..<(6 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) }
+            try client.send(Array("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            let response = try client.expectResponse()
+            #expect(response.status == 200)
+            #expect(response.body == body)
+            try client.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.expectResponse().header("X-Target") == "/next")
+        }
+    }
+
+    @Test("The write timeout closes a connection whose client stops reading a large response")
+    func writeTimeout() throws {
+        try withServer(configure: {
+            $0.parserLimits.defaultBodyLimit = 32 << 20
+            $0.writeTimeout = .milliseconds(300)
+        }) { server in
+            let client = try server.connect()
+            let body = [UInt8](repeating: UInt8(ascii: "w"), count: 24 << 20)
+            // The client sends a large body and never reads the echo, which cannot fit in the sockets' buffers.
+            try client.send(Array("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            #expect(waitUntil { server.openConnections == 0 })
         }
     }
 

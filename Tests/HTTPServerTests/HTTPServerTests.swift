@@ -32,6 +32,37 @@ struct HTTPServerTests {
         }
     }
 
+    @Test("A second server started on the port of a running one fails instead of sharing its connections")
+    func secondServerOnSamePort() throws {
+        try withServer { running in
+            var configuration = ServerConfiguration()
+            configuration.host = "127.0.0.1"
+            configuration.port = running.port
+            let second = HTTPServer(configuration: configuration, responder: EchoResponder())
+            #expect {
+                try second.start()
+            } throws: { error in
+                (error as? SocketError)?.code == EADDRINUSE
+            }
+            let response = try running.request("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test("A port freed by a stopped server can be used again at once")
+    func restartOnSamePort() throws {
+        let port = try withServer { server in
+            let response = try server.request("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(response.status == 200)
+            return server.port
+        }
+        try withServer(configure: { $0.port = port }) { server in
+            #expect(server.port == port)
+            let response = try server.request("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(response.status == 200)
+        }
+    }
+
     @Test("start throws a SocketError when the host is not an IPv4 address")
     func badHost() {
         var configuration = ServerConfiguration()

@@ -67,3 +67,34 @@ INSERT INTO transcripts (host_id, session_id, agent_name, transcript, size_bytes
     ('o''neil-mac', 'mac-session', 'o''brien''s agent', '{"summary": "not an array"}', 64,
      now() - interval '3 hours', now() - interval '2 hours'),
     ('desktop', 'desktop-session', 'code-review', '[]', 2, now() - interval '2 days', now() - interval '2 days');
+
+-- Claude Code on laptop: OTLP metrics (delta sums, as Claude Code sends them), its log events and hook calls.
+INSERT INTO otlp_metrics (host_id, session_id, name, kind, unit, temporality, is_monotonic, start_ts, ts, value,
+                          attributes, resource, point_id)
+SELECT 'laptop', 'laptop-session-' || (i % 4), m.name, 'sum', m.unit, 'delta', true,
+       now() - make_interval(mins => i * 10 + 1), now() - make_interval(mins => i * 10), m.value,
+       jsonb_build_object('session.id', 'laptop-session-' || (i % 4), 'model', (ARRAY['claude-sonnet-4-5', 'claude-haiku-4-5'])[1 + i % 2])
+           || CASE WHEN m.type IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('type', m.type) END,
+       '{"service.name": "claude-code", "host": "laptop"}', 'seed-' || i || '-' || m.name || '-' || coalesce(m.type, '')
+FROM generate_series(0, 29) AS i
+CROSS JOIN (VALUES ('claude_code.cost.usage', 'USD', NULL, 0.012),
+                   ('claude_code.token.usage', 'tokens', 'input', 1200),
+                   ('claude_code.token.usage', 'tokens', 'output', 300),
+                   ('claude_code.token.usage', 'tokens', 'cacheRead', 5000),
+                   ('claude_code.token.usage', 'tokens', 'cacheCreation', 800),
+                   ('claude_code.lines_of_code.count', NULL, 'added', 12),
+                   ('claude_code.lines_of_code.count', NULL, 'removed', 3),
+                   ('claude_code.session.count', NULL, NULL, 1)) AS m(name, unit, type, value);
+
+INSERT INTO events (host_id, session_id, event_type, ts, agent_name, tool_name, latency_ms, model_tier, event_id, attributes)
+SELECT 'laptop', 'laptop-session-' || (i % 4),
+       (ARRAY['claude_code.api_request', 'claude_code.tool_result', 'PreToolUse', 'PostToolUse', 'UserPromptSubmit'])[1 + i % 5],
+       now() - make_interval(secs => i * 90), 'claude-code',
+       CASE WHEN i % 5 IN (1, 2, 3) THEN (ARRAY['Bash', 'Read', 'Edit'])[1 + i % 3] END,
+       CASE WHEN i % 5 IN (0, 1, 3) THEN 50 + (i * 37) % 2000 END,
+       CASE WHEN i % 5 = 0 THEN 'claude-sonnet-4-5' END,
+       'claude-' || i,
+       CASE WHEN i % 5 = 0 THEN jsonb_build_object('cost_usd', 0.004, 'input_tokens', 1200)
+            WHEN i % 5 = 1 THEN jsonb_build_object('success', CASE WHEN i % 7 = 1 THEN 'false' ELSE 'true' END)
+            ELSE '{}'::jsonb END
+FROM generate_series(0, 199) AS i;

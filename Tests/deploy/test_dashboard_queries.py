@@ -45,6 +45,21 @@ EXPECTED_COLUMNS = {
     ("session-timeline", "Timeline"): ["time", "event_type", "agent", "tool", "decision", "reason", "latency_ms",
                                        "model_tier", "event_id", "attributes"],
     ("session-timeline", "Transcript"): ["entry", "type", "timestamp", "content"],
+    ("claude-code", "Cost"): ["cost"],
+    ("claude-code", "Tokens"): ["tokens"],
+    ("claude-code", "Sessions"): ["sessions"],
+    ("claude-code", "API requests"): ["api_requests"],
+    ("claude-code", "Tool success"): ["success_rate"],
+    ("claude-code", "Lines changed"): ["lines"],
+    ("claude-code", "Cost by model"): ["time", "metric", "cost"],
+    ("claude-code", "Tokens by type"): ["time", "metric", "tokens"],
+    ("claude-code", "Cost and tokens by host and model"): ["host", "model", "cost", "input_tokens", "output_tokens",
+                                                           "cache_read_tokens", "cache_creation_tokens"],
+    ("claude-code", "API latency"): ["time", "p50", "p95", "max"],
+    ("claude-code", "Tool success by tool"): ["tool", "success_rate"],
+    ("claude-code", "Lines of code"): ["time", "metric", "lines"],
+    ("claude-code", "Hook calls"): ["time", "metric", "calls"],
+    ("claude-code", "Recent sessions"): ["host", "session", "started", "last_seen", "api_requests", "cost", "tool_runs"],
 }
 
 # What a viewer may select. The first scenario of each dashboard is its default view and must show data everywhere.
@@ -54,6 +69,11 @@ SCENARIOS = {
         ("one host", {"host": ["laptop"], "agent": ALL}, 300),
         ("several hosts and agents", {"host": ["laptop", "ci-runner"], "agent": ["tool-approve", "code-review"]}, 60),
         ("names with quotes", {"host": ["o'neil-mac"], "agent": ["o'brien's agent"]}, 60),
+    ],
+    "claude-code": [
+        ("all hosts", {"host": ALL}, 60),
+        ("one host", {"host": ["laptop"]}, 300),
+        ("names with quotes", {"host": ["o'neil-mac"]}, 60),
     ],
     "session-timeline": [
         ("a laptop session", {"host": ["laptop"], "session": ["laptop-session-1"]}, 60),
@@ -125,8 +145,8 @@ def test_host_variable_lists_hosts_that_reported_in_the_time_range(reader_query)
 def test_agent_variable_follows_the_selected_hosts(reader_query):
     overview = DASHBOARDS["agent-overview"]
     agent = next(v for v in gf.variables(overview) if v["name"] == "agent")
-    for hosts, expected in ((ALL, ["code-review", "o'brien's agent", "tool-approve"]),
-                            (["laptop"], ["code-review", "tool-approve"]),
+    for hosts, expected in ((ALL, ["claude-code", "code-review", "o'brien's agent", "tool-approve"]),
+                            (["laptop"], ["claude-code", "code-review", "tool-approve"]),
                             (["o'neil-mac"], ["o'brien's agent"])):
         variables = variables_for(overview, {"host": hosts, "agent": ALL})
         assert [r[0] for r in reader_query(expand(agent["query"], six_hours(), variables)).rows] == expected

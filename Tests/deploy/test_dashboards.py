@@ -25,7 +25,7 @@ def test_dashboard_validates_against_the_grafana_11_schema(name):
 
 
 def test_the_dashboards_are_the_overview_and_the_session_timeline():
-    assert {d["uid"] for d in DASHBOARDS.values()} == {"agent-overview", "session-timeline"}
+    assert {d["uid"] for d in DASHBOARDS.values()} == {"agent-overview", "session-timeline", "claude-code"}
     for name, dashboard in DASHBOARDS.items():
         assert dashboard["uid"] == name, "the file is named after the dashboard's uid"
 

@@ -22,7 +22,7 @@ ensure_packages() {
 }
 
 ensure_build_tools() {
-    ensure_packages libpq-dev libssl-dev pkg-config postgresql curl
+    ensure_packages libpq-dev libssl-dev zlib1g-dev pkg-config postgresql curl
     command -v swift >/dev/null || { echo "swift not found: install Swift 6 (expected at /opt/swift)" >&2; exit 1; }
 }
 

@@ -1,0 +1,210 @@
+import JSON
+
+/// An OTLP/JSON logs export (`resourceLogs` / `scopeLogs` / `logRecords`) as events, one per log record:
+/// - `eventType`: the event name (`eventName`, else the `event.name` attribute); when the body is that name with a
+///   prefix, as Claude Code's `claude_code.api_request` is for `api_request`, the body. Without a name: `log`.
+/// - `sessionId`: the `session.id` attribute of the record, else of its resource; a record without one is refused.
+/// - `timestamp`: `timeUnixNano`, else `observedTimeUnixNano`, else the time of receipt.
+/// - `tool_name`, `duration_ms`, `model`, `decision` and the resource's `service.name` fill the tool, latency, model
+///   tier, decision and agent columns; every attribute also stays in `attributes`, next to `resource` (the
+///   resource's attributes), `scope`, and the body, severity and trace ids where present.
+/// - `eventId`: a hash of the record, its place in the request and its resource, so that a resent export is not
+///   stored twice.
+/// A record that cannot be stored is counted in `partialSuccess`; the others are stored.
+struct OTLPLogDecoder: Sendable {
+    struct Decoded: Sendable {
+        var batch: EventBatch
+        var rejections: OTLPRejections
+    }
+
+    func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(APIError) -> Decoded {
+        var batch = EventBatch(hostID: hostID)
+        var rejections = OTLPRejections()
+        var seenIDs: Set<String> = []
+        for (resourceIndex, resourceLogs) in try OTLPRequest.objects(root, "resourceLogs", path: "").enumerated() {
+            let resourcePath = "resourceLogs[\(resourceIndex)]"
+            let scopeLogs = try OTLPRequest.objects(resourceLogs, "scopeLogs", path: resourcePath + ".")
+            let resource: OTLPResource
+            do {
+                resource = try OTLPResource(resourceLogs.member("resource"))
+            } catch {
+                var records = 0
+                for scope in scopeLogs { records += scope.member("logRecords")?.count ?? 0 }
+                rejections.reject(records, at: resourcePath + ".resource", error.message)
+                continue
+            }
+            for (scopeIndex, scopeLog) in scopeLogs.enumerated() {
+                let scopePath = "\(resourcePath).scopeLogs[\(scopeIndex)]"
+                let scope = Self.scopeJSON(scopeLog.member("scope"))
+                let records: JSONElements
+                do {
+                    records = try OTLPValue.list(scopeLog.member("logRecords"), "logRecords")
+                } catch {
+                    throw APIError(400, "invalid_body", "\(scopePath).logRecords must be an array", field: "logRecords")
+                }
+                for (recordIndex, record) in records.enumerated() {
+                    do {
+                        let position = Array("\(resourceIndex)/\(scopeIndex)/\(recordIndex)".utf8)
+                        let row = try Self.event(record, position: position, resource: resource, scope: scope,
+                                                 receivedAt: receivedAt)
+                        batch.append(row, seenIDs: &seenIDs)
+                        rejections.accepted()
+                    } catch {
+                        rejections.reject(at: "\(scopePath).logRecords[\(recordIndex)]", error.message)
+                    }
+                }
+            }
+        }
+        return Decoded(batch: batch, rejections: rejections)
+    }
+
+    /// The attributes the event's columns come from.
+    private static let columnAttributes = ["session.id", "event.name", "tool_name", "duration_ms", "model", "decision"]
+
+    /// `position` (the record's indices in the request) is part of its id: two identical records of one export
+    /// are two events, the same export sent again is the same events.
+    static func event(
+        _ record: JSONValue, position: [UInt8], resource: OTLPResource, scope: [UInt8]?, receivedAt: Int64
+    ) throws(OTLPValueError) -> EventRow {
+        guard record.kind == .object else { throw OTLPValueError("a log record must be an object") }
+        var attributes = JSONObjectBuilder()
+        var known: [String: JSONValue] = [:]
+        try OTLPValue.forEach(record.member("attributes")) { (key, value) throws(OTLPValueError) in
+            try attributes.add(key: key) { (out: inout [UInt8]) throws(OTLPValueError) in
+                try OTLPValue.appendJSON(value, to: &out)
+            }
+            if let value, let name = columnAttributes.first(where: { key.equals($0) }) { known[name] = value }
+        }
+
+        guard let session = OTLPValue.string(known["session.id"]) ?? resource.sessionID else {
+            throw OTLPValueError("a log record needs a session.id attribute (on the record or its resource)")
+        }
+        guard session.unicodeScalarCount >= 1, session.unicodeScalarCount <= EventSchema.sessionID.maxLength else {
+            throw OTLPValueError("session.id must be 1 to \(EventSchema.sessionID.maxLength) characters")
+        }
+
+        let body = record.member("body")
+        let bodyText = OTLPValue.string(body)?.decodedBytes()
+        let name = record.member("eventName")?.string.flatMap { $0.unicodeScalarCount > 0 ? $0.decodedBytes() : nil }
+            ?? OTLPValue.string(known["event.name"])?.decodedBytes()
+        var eventType = Array("log".utf8)
+        var bodyIsEventType = false
+        if let name {
+            eventType = name
+            if let bodyText, bodyText == name || bodyText.ends(with: [UInt8(ascii: ".")] + name) {
+                eventType = bodyText
+                bodyIsEventType = true
+            }
+        }
+        guard String(decoding: eventType, as: UTF8.self).unicodeScalars.count <= EventSchema.eventType.maxLength else {
+            throw OTLPValueError("the event name is longer than \(EventSchema.eventType.maxLength) characters")
+        }
+
+        var time = receivedAt
+        if let observed = try OTLPValue.microsecondsSince2000(unixNanos: record.member("observedTimeUnixNano")) {
+            time = observed
+        }
+        if let occurred = try OTLPValue.microsecondsSince2000(unixNanos: record.member("timeUnixNano")) {
+            time = occurred
+        }
+
+        if let body, !bodyIsEventType, !body.isNull {
+            try attributes.add(key: "body") { (out: inout [UInt8]) throws(OTLPValueError) in
+                try OTLPValue.appendJSON(body, to: &out)
+            }
+        }
+        for field in ["severityText", "severityNumber", "traceId", "spanId"] {
+            guard let value = record.member(field), !value.isNull, value.string?.unicodeScalarCount != 0 else { continue }
+            guard value.kind == .string || value.kind == .number else {
+                throw OTLPValueError("\(field) must be a string or a number")
+            }
+            attributes.add(key: field, value: value.rawBytes)
+        }
+        attributes.add(key: "resource", value: resource.attributes)
+        if let scope { attributes.add(key: "scope", value: scope) }
+
+        var columns = OptionalColumns()
+        columns[EventSchema.agentName] = resource.serviceName
+        columns[EventSchema.toolName] = text(known["tool_name"], fitting: EventSchema.toolName)
+        columns[EventSchema.modelTier] = text(known["model"], fitting: EventSchema.modelTier)
+        columns[EventSchema.decision] = text(known["decision"], fitting: EventSchema.decision)
+        return EventRow(
+            sessionID: session.decodedBytes(), eventType: eventType, timestamp: time, optionalText: columns.values,
+            latencyMs: known["duration_ms"].flatMap(milliseconds), eventID: ContentHash.id(prefix: "otlp-", position[...], resource.raw, record.rawBytes),
+            attributes: attributes.finished())
+    }
+
+    /// A string attribute's text when it fits its column; longer ones stay only in `attributes`.
+    private static func text(_ anyValue: JSONValue?, fitting field: EventSchema.Field) -> [UInt8]? {
+        guard let text = OTLPValue.string(anyValue), text.unicodeScalarCount <= field.maxLength else { return nil }
+        return text.decodedBytes()
+    }
+
+    /// `duration_ms` as Claude Code sends it: an intValue or doubleValue, or (for tool results) a string of digits.
+    private static func milliseconds(_ anyValue: JSONValue) -> Int32? {
+        let number: Double?
+        if let int = anyValue.member("intValue").flatMap(OTLPValue.int64) {
+            number = Double(int)
+        } else if let double = anyValue.member("doubleValue").flatMap(OTLPValue.double) {
+            number = double
+        } else if let text = OTLPValue.string(anyValue)?.decoded() {
+            number = Double(text)
+        } else {
+            number = nil
+        }
+        guard let number, number.isFinite, number >= 0 else { return nil }
+        return number >= Double(Int32.max) ? Int32.max : Int32(number.rounded())
+    }
+
+    /// `{"name": ..., "version": ...}` of an instrumentation scope, nil without one.
+    static func scopeJSON(_ scope: JSONValue?) -> [UInt8]? {
+        guard let scope, scope.kind == .object else { return nil }
+        var object = JSONObjectBuilder()
+        for field in ["name", "version"] {
+            if let value = scope.member(field), value.kind == .string { object.add(key: field, value: value.rawBytes) }
+        }
+        return object.isEmpty ? nil : object.finished()
+    }
+}
+
+/// A resource of an export: its attributes as a JSON object, and the ones events take columns from.
+struct OTLPResource: Sendable {
+    /// The resource's source text, part of every idempotency key under it.
+    let raw: ArraySlice<UInt8>
+    let attributes: [UInt8]
+    /// `service.name`, when it fits the agent column.
+    let serviceName: [UInt8]?
+    let sessionID: JSONString?
+
+    init(_ resource: JSONValue?) throws(OTLPValueError) {
+        raw = resource?.rawBytes ?? []
+        guard let resource, !resource.isNull else {
+            attributes = Array("{}".utf8)
+            serviceName = nil
+            sessionID = nil
+            return
+        }
+        guard resource.kind == .object else { throw OTLPValueError("resource must be an object") }
+        var attributes: [UInt8] = []
+        try OTLPValue.appendObject(resource.member("attributes"), to: &attributes)
+        self.attributes = attributes
+        var serviceName: [UInt8]?
+        var sessionID: JSONString?
+        try OTLPValue.forEach(resource.member("attributes")) { (key, value) throws(OTLPValueError) in
+            if key.equals("service.name"), let text = OTLPValue.string(value),
+               text.unicodeScalarCount <= EventSchema.agentName.maxLength {
+                serviceName = text.decodedBytes()
+            } else if key.equals("session.id") {
+                sessionID = OTLPValue.string(value)
+            }
+        }
+        self.serviceName = serviceName
+        self.sessionID = sessionID
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
+    }
+}

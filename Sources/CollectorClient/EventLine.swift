@@ -1,0 +1,96 @@
+import Glibc
+import JSON
+
+/// An event as `collector send` keeps and sends it: one JSON object on one line, with a `timestamp` (now) and an
+/// `eventId` (random) added when it has none, so that a batch sent twice (its answer lost) is stored once.
+public enum EventLine {
+    public static func normalize(_ text: some Collection<UInt8>, now: String, newID: () -> String) throws(ClientError) -> [UInt8] {
+        let document: JSONDocument
+        do {
+            document = try JSONDocument.parse(Array(text))
+        } catch {
+            throw ClientError("not JSON: \(error)")
+        }
+        let event = document.root
+        guard event.kind == .object else { throw ClientError("an event must be a JSON object") }
+        guard event.member("sessionId")?.string != nil, event.member("eventType")?.string != nil else {
+            throw ClientError("an event needs the strings sessionId and eventType")
+        }
+        var line: [UInt8] = []
+        line.reserveCapacity(event.byteRange.count + 96)
+        appendCompact(event, to: &line)
+        var additions: [UInt8] = []
+        if event.member("timestamp") == nil {
+            additions.append(contentsOf: #""timestamp":"#.utf8)
+            JSONText.appendQuoted(now, to: &additions)
+        }
+        if event.member("eventId") == nil {
+            if !additions.isEmpty { additions.append(UInt8(ascii: ",")) }
+            additions.append(contentsOf: #""eventId":"#.utf8)
+            JSONText.appendQuoted(newID(), to: &additions)
+        }
+        if !additions.isEmpty {
+            line.removeLast()  // the closing brace
+            if event.count > 0 { line.append(UInt8(ascii: ",")) }
+            line.append(contentsOf: additions)
+            line.append(UInt8(ascii: "}"))
+        }
+        return line
+    }
+
+    /// The value's text without the whitespace between tokens, so that it fits on one line.
+    static func appendCompact(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value.kind {
+        case .object:
+            out.append(UInt8(ascii: "{"))
+            for (index, member) in value.members.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: member.key.rawContent)
+                out.append(contentsOf: #"":"#.utf8)
+                appendCompact(member.value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .array:
+            out.append(UInt8(ascii: "["))
+            for (index, element) in value.elements.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                appendCompact(element, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .string, .number, .true, .false, .null:
+            out.append(contentsOf: value.rawBytes)
+        }
+    }
+
+    /// The current time as RFC 3339 in UTC with milliseconds: `2026-11-22T03:04:05.678Z`.
+    public static func now() -> String {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        var parts = tm()
+        var seconds = time.tv_sec
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(time.tv_nsec / 1_000_000), 3))Z"
+    }
+
+    /// A random (version 4) UUID.
+    public static func randomID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = 0x40 | (bytes[6] & 0x0f)
+        bytes[8] = 0x80 | (bytes[8] & 0x3f)
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
