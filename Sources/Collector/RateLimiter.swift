@@ -33,8 +33,10 @@ final class RateLimiter: Sendable {
         let perNanosecond = capacity / 60e9
         return buckets.withLock { buckets in
             var bucket = buckets[host] ?? Bucket(tokens: capacity, updated: now)
-            bucket.tokens = min(capacity, bucket.tokens + Double(now &- bucket.updated) * perNanosecond)
-            bucket.updated = now
+            // `now` was read before the lock, so another thread may have stamped the bucket later.
+            let elapsed = now > bucket.updated ? now - bucket.updated : 0
+            bucket.tokens = min(capacity, bucket.tokens + Double(elapsed) * perNanosecond)
+            bucket.updated = max(now, bucket.updated)
             defer { buckets[host] = bucket }
             guard bucket.tokens >= Double(events) else {
                 let missing = Double(min(events, eventsPerMinute)) - bucket.tokens

@@ -122,7 +122,8 @@ public final class ConnectionPool: Sendable {
                 state.open -= 1
                 stale.append(connection)
             }
-            while let oldest = state.idle.first, now - oldest.since > idleLimit {
+            // `now` was read before the lock: another thread may have returned a connection since, stamped later.
+            while let oldest = state.idle.first, now > oldest.since, now - oldest.since > idleLimit {
                 state.idle.removeFirst()
                 state.open -= 1
                 stale.append(oldest.connection)

@@ -255,7 +255,7 @@ struct FaultTests {
         let status = rig.collector.stop(signal: SIGTERM)
         let took = Date().timeIntervalSince(started)
         load.stop()
-        #expect(status == 0)
+        #expect(status == 0, "the collector's log: \(rig.collector.log)")
         #expect(took < 7)
         let tally = try rig.tally(load)
         print("fault 6 (SIGTERM under load): \(tally), exit \(status) after \(took) s")
