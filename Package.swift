@@ -63,6 +63,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // libFuzzer targets (scripts/fuzz); built normally they replay a corpus once.
+        .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .target(name: "FuzzReplay", dependencies: ["CFuzzer"], path: "Fuzz/Replay", swiftSettings: strict),
+        .executableTarget(name: "fuzz-http-parser", dependencies: ["HTTPServer", "FuzzReplay"], path: "Fuzz/HTTPParser",
+                          swiftSettings: strict),
+        .executableTarget(name: "fuzz-event-decoder", dependencies: ["Collector", "JSON", "Postgres", "FuzzReplay"],
+                          path: "Fuzz/EventDecoder", swiftSettings: strict),
+
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"], swiftSettings: strict),
         .testTarget(name: "SpoolTests", dependencies: ["Spool"], swiftSettings: strict),
