@@ -101,7 +101,12 @@ final class FaultRig {
         LoadGenerator(port: collector.port, key: key).run(senders: 1, prefix: "warm-up", seconds: 0.1)
     }
 
-    deinit { try? cluster.stop() }
+    deinit {
+        collector.stop(signal: SIGKILL)
+        try? cluster.stop()
+        try? FileManager.default.removeItem(atPath: cluster.directory)
+        try? FileManager.default.removeItem(atPath: spoolDirectory)
+    }
 
     func query(_ sql: String) throws -> QueryResult {
         try PostgresConnection.connect(url: cluster.url(database: database), applicationName: "tests", connectTimeoutSeconds: 5,

@@ -56,6 +56,8 @@ public final class CollectorProcess {
     /// Sends `signal` and waits for the process; returns its exit status (or 128 + signal when killed).
     @discardableResult
     public func stop(signal: Int32) -> Int32 {
+        guard pid > 0 else { return 0 }
+        defer { pid = 0 }
         kill(pid, signal)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
