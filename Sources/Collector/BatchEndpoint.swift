@@ -16,7 +16,8 @@ struct BatchEndpoint: Endpoint {
     func handle(_ request: HTTPRequest, host: String?, writer: ResponseWriter) {
         let batch: EventBatch
         do {
-            batch = try decoder.decode(request.body, hostID: host ?? "")
+            batch = try decoder.decode(ContentEncoding.decodedBody(request, limit: context.settings.maxBodyBytes),
+                                       hostID: host ?? "")
         } catch {
             return writer.write(error.response)
         }

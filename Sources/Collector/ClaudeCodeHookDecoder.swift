@@ -12,19 +12,7 @@ struct ClaudeCodeHookDecoder: Sendable {
     var jsonLimits: JSONLimits
 
     func decode(_ body: [UInt8], hostID: String, receivedAt: Int64) throws(APIError) -> EventBatch {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument.parse(body, limits: jsonLimits)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        let root = document.root
-        guard root.kind == .object else {
-            throw APIError(400, "invalid_body", "the body must be the JSON object Claude Code sends to a hook")
-        }
-        if let duplicate = root.firstDuplicateKey() {
-            throw APIError(400, "duplicate_key", "the body has the key \"\(duplicate)\" twice", field: duplicate)
-        }
+        let root = try JSONBody.object(body, limits: jsonLimits, expected: "the JSON object Claude Code sends to a hook").root
         var eventType: [UInt8]?
         var sessionID: [UInt8]?
         var toolName: [UInt8]?

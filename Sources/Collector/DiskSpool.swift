@@ -12,8 +12,7 @@ final class DiskSpool: Sendable {
     private let pool: ConnectionPool
     private let logger: Logger
     private let retryInterval: Duration
-    private let stopping = ConditionLock(false)
-    private let thread = ConditionLock<OSThread?>(nil)
+    private let replayer = BackgroundThread()
 
     /// Records read per replay transaction, about.
     static let replayBatchBytes = 4 << 20
@@ -42,28 +41,17 @@ final class DiskSpool: Sendable {
     }
 
     func startReplaying() {
-        let spawned = OSThread.spawn(name: "spool-replay") { [self] in replayUntilStopped() }
-        thread.withLock { $0 = spawned }
+        replayer.start(name: "spool-replay") { [self] thread in
+            while true {
+                let progressed = journal.isEmpty ? false : replayOnce()
+                if !progressed && thread.pause(retryInterval) { return }
+            }
+        }
     }
 
     /// Stops the replayer after the transaction it is in; what is left stays on disk for the next start.
     func stop() {
-        stopping.withLock { $0 = true }
-        stopping.broadcast()
-        thread.withLock { thread in
-            thread?.join()
-            thread = nil
-        }
-    }
-
-    private func replayUntilStopped() {
-        let pause = MonotonicClock.nanoseconds(retryInterval)
-        while true {
-            let progressed = journal.isEmpty ? false : replayOnce()
-            if progressed { continue }
-            let stop = stopping.wait(until: { $0 }, deadline: MonotonicClock.now + pause) { stopping, _ in stopping }
-            if stop { return }
-        }
+        replayer.stop()
     }
 
     /// Writes the next records to PostgreSQL in one transaction; true when the spool shrank.

@@ -24,7 +24,11 @@ extension Endpoint {
 
     /// JSON bodies: `application/json` with any parameters, or no Content-Type at all.
     func checkContentType(_ head: HTTPRequestHead) -> APIError? {
-        guard let type = head.headers["Content-Type"], !MediaType.isJSON(type) else { return nil }
+        let types = head.headers.values("Content-Type")
+        guard types.count <= 1 else {
+            return APIError(400, "invalid_content_type", "send one Content-Type header, not \(types.count)")
+        }
+        guard let type = types.first, !MediaType.isJSON(type) else { return nil }
         return APIError(415, "unsupported_media_type", "send the body as application/json, not \(type)")
     }
 }

@@ -7,19 +7,7 @@ struct EventDecoder: Sendable {
     var jsonLimits: JSONLimits
 
     func decode(_ body: [UInt8], hostID: String) throws(APIError) -> EventBatch {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument.parse(body, limits: jsonLimits)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        let root = document.root
-        guard root.kind == .object else {
-            throw APIError(400, "invalid_body", #"the body must be a JSON object: {"events": [...]}"#)
-        }
-        if let duplicate = root.firstDuplicateKey() {
-            throw APIError(400, "duplicate_key", "the body has the key \"\(duplicate)\" twice", field: duplicate)
-        }
+        let root = try JSONBody.object(body, limits: jsonLimits, expected: #"a JSON object: {"events": [...]}"#).root
         guard let events = root.member("events") else {
             throw APIError(400, "missing_field", #"the body needs an "events" array"#, field: "events")
         }
@@ -79,7 +67,9 @@ struct EventDecoder: Sendable {
                 }
             } else if key.equals(EventSchema.latencyMs) {
                 if !value.isNull {
-                    guard let number = value.int64, number >= 0, number <= Int64(Int32.max) else {
+                    // 150 and 150.0 are the same number; JSON Schema and many clients make no difference.
+                    guard let number = value.int64 ?? value.double.flatMap({ $0.rounded() == $0 ? Int64(exactly: $0) : nil }),
+                          number >= 0, number <= Int64(Int32.max) else {
                         throw APIError(400, "invalid_field",
                                        "latencyMs must be a whole number of milliseconds from 0 to \(Int32.max), or null",
                                        index: index, field: EventSchema.latencyMs)

@@ -15,7 +15,6 @@ struct HealthEndpoint: Endpoint {
     func checkContentType(_ head: HTTPRequestHead) -> APIError? { nil }
 
     func handle(_ request: HTTPRequest, host: String?, writer: ResponseWriter) {
-        let includeBody = request.head.method == "GET"
         context.onWorker(writer: writer) { [context] in
             var databaseError: PostgresError?
             do throws(PostgresError) {
@@ -39,8 +38,7 @@ struct HealthEndpoint: Endpoint {
                 JSONText.appendQuoted(databaseError.description, to: &body)
             }
             body.append(UInt8(ascii: "}"))
-            var response = HTTPResponse.json(status: status == "unavailable" ? 503 : 200, body: body)
-            if !includeBody { response.body = [] }
+            let response = HTTPResponse.json(status: status == "unavailable" ? 503 : 200, body: body)
             writer.write(response)
         }
     }

@@ -15,6 +15,6 @@ struct MetricsResponder: HTTPResponder {
         }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
-        writer.write(HTTPResponse(status: 200, headers: headers, body: request.head.method == "GET" ? Array(render().utf8) : []))
+        writer.write(HTTPResponse(status: 200, headers: headers, body: Array(render().utf8)))
     }
 }

@@ -16,16 +16,9 @@ enum OTLPRequest {
     /// The request object, after undoing any gzip.
     static func root(_ request: HTTPRequest, limit: Int, jsonLimits: JSONLimits) throws(APIError) -> JSONDocument {
         let body = try ContentEncoding.decodedBody(request, limit: limit)
-        let document: JSONDocument
-        do {
-            document = try JSONDocument.parse(body, limits: jsonLimits)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        guard document.root.kind == .object else {
-            throw APIError(400, "invalid_body", "the body must be an OTLP/JSON export request object")
-        }
-        return document
+        // Protobuf's JSON mapping lets the last of repeated keys win, and OTLP clients follow it.
+        return try JSONBody.object(body, limits: jsonLimits, expected: "an OTLP/JSON export request object",
+                                   allowDuplicateKeys: true)
     }
 
     /// The elements of a repeated field of the request's structure (resourceLogs, scopeMetrics, ...); absent is

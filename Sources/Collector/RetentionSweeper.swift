@@ -14,8 +14,7 @@ final class RetentionSweeper: Sendable {
     private let transcriptDays: Int
     private let interval: Duration
     private let logger: Logger
-    private let stopping = ConditionLock(false)
-    private let thread = ConditionLock<OSThread?>(nil)
+    private let thread = BackgroundThread()
 
     init(pool: ConnectionPool, eventDays: Int, transcriptDays: Int, interval: Duration, logger: Logger) {
         self.pool = pool
@@ -29,7 +28,7 @@ final class RetentionSweeper: Sendable {
 
     func start() {
         guard isEnabled else { return }
-        let spawned = OSThread.spawn(name: "retention") { [self] in
+        thread.start(name: "retention") { [self] thread in
             repeat {
                 do {
                     let deleted = try sweep()
@@ -41,23 +40,12 @@ final class RetentionSweeper: Sendable {
                 } catch {
                     logger.warning("retention sweep failed, will try again", metadata: ["error": "\(error)"])
                 }
-            } while !waitForStop(MonotonicClock.nanoseconds(interval))
+            } while !thread.pause(interval)
         }
-        thread.withLock { $0 = spawned }
     }
 
     func stop() {
-        stopping.withLock { $0 = true }
-        stopping.broadcast()
-        thread.withLock { thread in
-            thread?.join()
-            thread = nil
-        }
-    }
-
-    /// True when asked to stop within `nanoseconds`.
-    private func waitForStop(_ nanoseconds: UInt64) -> Bool {
-        stopping.wait(until: { $0 }, deadline: MonotonicClock.now + nanoseconds) { stopping, _ in stopping }
+        thread.stop()
     }
 
     /// Deletes everything past its age now, batch by batch; returns the counts.
@@ -86,7 +74,7 @@ final class RetentionSweeper: Sendable {
                 try connection.execute(sql, [.int(days), .int(Self.batchRows)]).affectedRows
             }
             total += deleted
-            if deleted < Self.batchRows || waitForStop(20_000_000) { return total }
+            if deleted < Self.batchRows || thread.pause(.milliseconds(20)) { return total }
         }
     }
 }

@@ -29,7 +29,7 @@ enum Timestamp {
               let second = digits(2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-              hour <= 23, minute <= 59, second <= 60
+              hour <= 23, minute <= 59, second <= 59 || (second == 60 && minute == 59)
         else { return nil }
 
         var micros = 0
@@ -64,8 +64,14 @@ enum Timestamp {
 
         let days = daysSince2000(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        // An offset may carry a time at the edge of the range into year 0 or 10000 in UTC.
+        guard seconds >= Self.firstSecond && seconds < Self.endSecond else { return nil }
         return Int64(seconds) * 1_000_000 + Int64(micros)
     }
+
+    /// 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z, in seconds since 2000-01-01 UTC.
+    static let firstSecond = daysSince2000(year: 1, month: 1, day: 1) * 86_400
+    static let endSecond = daysSince2000(year: 10000, month: 1, day: 1) * 86_400
 
     static func nowMicrosecondsSince2000() -> Int64 {
         var now = timespec()

@@ -14,7 +14,9 @@ struct TranscriptEndpoint: Endpoint {
     func handle(_ request: HTTPRequest, host: String?, writer: ResponseWriter) {
         let upload: TranscriptUpload
         do {
-            upload = try TranscriptUpload.decode(request.body, hostID: host ?? "", limits: context.jsonLimits)
+            upload = try TranscriptUpload.decode(
+                ContentEncoding.decodedBody(request, limit: context.settings.maxTranscriptBytes), hostID: host ?? "",
+                limits: context.jsonLimits)
         } catch {
             return writer.write(error.response)
         }

@@ -13,19 +13,8 @@ struct TranscriptUpload: Sendable {
     let receivedAt: Int64
 
     static func decode(_ body: [UInt8], hostID: String, limits: JSONLimits) throws(APIError) -> TranscriptUpload {
-        let document: JSONDocument
-        do {
-            document = try JSONDocument.parse(body, limits: limits)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        let root = document.root
-        guard root.kind == .object else {
-            throw APIError(400, "invalid_body", #"the body must be a JSON object: {"sessionId": "...", "transcript": ...}"#)
-        }
-        if let duplicate = root.firstDuplicateKey() {
-            throw APIError(400, "duplicate_key", "the body has the key \"\(duplicate)\" twice", field: duplicate)
-        }
+        let root = try JSONBody.object(
+            body, limits: limits, expected: #"a JSON object: {"sessionId": "...", "transcript": ...}"#).root
         var sessionID: String?
         var agentName: String?
         var transcript: ArraySlice<UInt8>?

@@ -20,6 +20,7 @@ final class HTTPConnection: EventHandler {
     private var keepAlive = true
     /// The version of the request being answered, which decides how keep-alive is announced.
     private var requestVersion = HTTPVersion.http1_1
+    private var requestIsHead = false
     private var peerClosed = false
     private var generation: UInt64 = 0
     private var interest: UInt32 = 0
@@ -130,6 +131,7 @@ final class HTTPConnection: EventHandler {
         deadline = 0
         keepAlive = request.head.keepAlive && !owner.isShuttingDown
         requestVersion = request.head.version
+        requestIsHead = request.head.method == "HEAD"
         generation &+= 1
         let bound = LoopBound(self, loop: owner.loop)
         let generation = generation
@@ -150,7 +152,8 @@ final class HTTPConnection: EventHandler {
         // nothing is left to answer says that the connection closes.
         let lastBeforeClose = peerClosed && parser.bufferedByteCount == 0
         output.append(contentsOf: response.encoded(
-            keepAlive: keepAlive && !lastBeforeClose, date: owner.date, requestVersion: requestVersion))
+            keepAlive: keepAlive && !lastBeforeClose, date: owner.date, requestVersion: requestVersion,
+            includeBody: !requestIsHead))
         phase = .writing
         deadline = MonotonicClock.now + owner.writeTimeout
         flush()
@@ -158,6 +161,7 @@ final class HTTPConnection: EventHandler {
 
     /// Answers a request the parser refused, then closes: after a framing error the byte stream cannot be trusted.
     private func reject(_ error: HTTPParseError) {
+        requestIsHead = false
         guard let status = error.status else {
             close()
             return

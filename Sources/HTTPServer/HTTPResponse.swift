@@ -12,7 +12,8 @@ public struct HTTPResponse: Sendable {
 
     /// The bytes on the wire: status line, headers and body in one buffer. An HTTP/1.0 client assumes the server
     /// closes after each response unless told `Connection: keep-alive` (RFC 9112 §9.3), so it is told.
-    func encoded(keepAlive: Bool, date: String, requestVersion: HTTPVersion = .http1_1) -> [UInt8] {
+    /// An answer to HEAD carries the headers GET would, Content-Length included, and no body (RFC 9110 §9.3.2).
+    func encoded(keepAlive: Bool, date: String, requestVersion: HTTPVersion = .http1_1, includeBody: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160 + body.count)
         out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPResponse.reason(status))\r\n".utf8)
@@ -29,7 +30,7 @@ public struct HTTPResponse: Sendable {
             out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
-        out.append(contentsOf: body)
+        if includeBody { out.append(contentsOf: body) }
         return out
     }
 

@@ -83,6 +83,26 @@ struct BatchEndpointTests {
         #expect(response.json["code"] is String)
     }
 
+    @Test("latencyMs written as a whole number with a fraction part (150.0) is the same number")
+    func wholeFloatLatency() throws {
+        #expect(try collector.postBatch([event(#""latencyMs":150.0"#)]).status == 200)
+        #expect(try collector.query("SELECT latency_ms FROM events").firstValue() == "150")
+        #expect(try collector.postBatch([event(#""latencyMs":150.5"#)]).status == 400)
+    }
+
+    @Test("A gzip body is inflated; two Content-Type headers are refused")
+    func contentEncodingAndTypes() throws {
+        let gzipped = try run("/bin/sh", ["-c", "printf '%s' '\(exampleBatch)' | gzip -c | base64 -w0"])
+        let body = [UInt8](Data(base64Encoded: gzipped.trimmingCharacters(in: .whitespacesAndNewlines))!)
+        let response = try collector.request("POST", "/api/v1/telemetry/batch", bytes: body, key: collector.key,
+                                             headers: [("Content-Type", "application/json"), ("Content-Encoding", "gzip")])
+        #expect(response.status == 200)
+        let twoTypes = try collector.request("POST", "/api/v1/telemetry/batch", body: exampleBatch,
+                                             headers: [("Content-Type", "application/json"), ("Content-Type", "text/plain")])
+        #expect(twoTypes.status == 400)
+        #expect(try collector.count() == 1)
+    }
+
     @Test("A string over its cap is refused with the field named")
     func lengthCaps() throws {
         let response = try collector.postBatch([event(#""toolName":"\#(String(repeating: "x", count: 257))""#)])

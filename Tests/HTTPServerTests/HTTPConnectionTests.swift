@@ -197,6 +197,26 @@ struct HTTPConnectionTests {
         }
     }
 
+    @Test("An answer to HEAD has the headers GET would get, Content-Length included, and no body")
+    func headHasNoBody() throws {
+        struct Hello: HTTPResponder {
+            func respond(to request: HTTPRequest, writer: ResponseWriter) {
+                writer.write(HTTPResponse(status: 200, body: Array("hello".utf8)))
+            }
+        }
+        try withServer(Hello()) { server in
+            let client = try server.connect()
+            try client.send("HEAD /thing HTTP/1.1\r\nHost: x\r\n\r\nGET /thing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let bytes = String(decoding: client.readUntilClosed() ?? [], as: UTF8.self)
+            let answers = bytes.components(separatedBy: "HTTP/1.1 200 OK\r\n")
+            #expect(answers.count == 3)
+            let head = answers[1]
+            #expect(head.hasSuffix("\r\n\r\n"))
+            #expect(head.contains("Content-Length: 5\r\n"))
+            #expect(answers[2].hasSuffix("\r\n\r\nhello"))
+        }
+    }
+
     @Test("Each response arrives in one piece with Content-Length and Date")
     func responseInOnePiece() throws {
         try withServer { server in
