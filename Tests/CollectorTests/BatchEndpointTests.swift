@@ -103,12 +103,22 @@ struct BatchEndpointTests {
         #expect(try collector.count() == 1)
     }
 
-    @Test("A string over its cap is refused with the field named")
-    func lengthCaps() throws {
-        let response = try collector.postBatch([event(#""toolName":"\#(String(repeating: "x", count: 257))""#)])
-        #expect(response.status == 400)
-        #expect(response.json["field"] as? String == "toolName")
-        #expect(response.json["code"] as? String == "field_too_long")
+    @Test("Each string field over its cap is refused with the field named; at the cap it is stored", arguments: [
+        ("sessionId", 256), ("eventType", 128), ("agentName", 128), ("decision", 64), ("decisionReason", 4096),
+        ("toolName", 256), ("modelTier", 64), ("eventId", 128),
+    ])
+    func lengthCaps(field: String, cap: Int) throws {
+        func withField(_ length: Int) -> String {
+            var fields = ["sessionId": "s", "eventType": "t", "timestamp": "2024-01-15T10:30:00Z"]
+            fields[field] = String(repeating: "é", count: length)
+            return "{" + fields.map { #""\#($0.key)":"\#($0.value)""# }.joined(separator: ",") + "}"
+        }
+        let over = try collector.postBatch([withField(cap + 1)])
+        #expect(over.status == 400)
+        #expect(over.json["field"] as? String == field)
+        #expect(over.json["code"] as? String == "field_too_long")
+        #expect(try collector.postBatch([withField(cap)]).status == 200)
+        #expect(try collector.count() == 1)
     }
 
     @Test("A hostId other than the key's host is 403 host_mismatch")

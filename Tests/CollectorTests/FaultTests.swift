@@ -267,6 +267,19 @@ struct FaultTests {
         #expect(tally.acknowledged > 0 && tally.missing == 0 && tally.duplicated == 0)
     }
 
+    @Test("Keys never reach the log, not even at debug level, for valid, unknown and malformed keys")
+    func keysStayOutOfTheLog() throws {
+        let rig = try FaultRig(extraEnvironment: ["LOG_LEVEL": "debug"])
+        let unknown = String(repeating: "ab", count: 32)
+        for key in [rig.key, unknown, "not a key at all"] {
+            LoadGenerator(port: rig.collector.port, key: key).run(senders: 1, prefix: "log-\(key.count)", seconds: 0.2)
+        }
+        rig.collector.stop(signal: SIGTERM)
+        let log = rig.collector.log
+        #expect(log.contains("route=/api/v1/telemetry/batch"))
+        for key in [rig.key, unknown, "not a key at all"] { #expect(!log.contains(key)) }
+    }
+
     static func threadCount(_ pid: pid_t) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         let line = status.split(separator: "\n").first { $0.hasPrefix("Threads:") } ?? ""
