@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `collector` executable as an operator meets it: messages instead of traces, a key alone on stdout.
+@Suite("The collector command line")
+struct CommandLineTests {
+    let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
+
+    func failure(_ arguments: [String]) -> String {
+        do {
+            _ = try run("/usr/bin/env", ["-u", "DATABASE_URL", CollectorProcess.binary] + arguments)
+            return "it succeeded"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("serve without DATABASE_URL, or with a malformed setting, exits 1 with one line that names the setting")
+    func settingsMistakes() {
+        let missing = failure(["serve"])
+        #expect(missing.contains("status 256"))
+        #expect(missing.contains("collector: DATABASE_URL is not set"))
+        let malformed = failure(["serve", "--database-url", "postgresql://localhost/x", "--port", "eighty"])
+        #expect(malformed.contains("collector: PORT must be a whole number"))
+        #expect(!malformed.contains("Fatal error"))
+    }
+
+    @Test("serve against a database nobody answers for exits 1 with a message saying so")
+    func unreachableDatabase() throws {
+        let port = try freePort()
+        let output = failure(["serve", "--database-url", "postgresql://postgres@127.0.0.1:\(port)/x", "--port", "0",
+                              "--metrics-port", "0", "--spool-max-bytes", "0"])
+        #expect(output.contains("collector: cannot reach PostgreSQL at start"))
+        #expect(output.contains("Check DATABASE_URL"))
+    }
+
+    @Test("migrate applies the files once; keys create prints only the new key, which keys list never shows")
+    func migrateAndKeys() throws {
+        let cluster = try PostgresCluster.shared()
+        let url = cluster.url(database: try cluster.createDatabase())
+        let binary = CollectorProcess.binary
+        let first = try run(binary, ["migrate", "--database-url", url, "--migrations-dir", migrations])
+        #expect(first.contains("applied 001_initial.sql"))
+        #expect(try run(binary, ["migrate", "--database-url", url, "--migrations-dir", migrations]) == "nothing to apply\n")
+        let key = try run(binary, ["keys", "create", "--host", "laptop", "--description", "Laptop host", "--database-url", url])
+        #expect(key.count == 65 && key.hasSuffix("\n") && key.dropLast().allSatisfy(\.isHexDigit))
+        let list = try run(binary, ["keys", "list", "--database-url", url])
+        #expect(list.contains("laptop"))
+        #expect(!list.contains(String(key.dropLast())))
+    }
+}
