@@ -1,3 +1,5 @@
+// The decoder is internal to Collector, which only a debug build compiles for testing; scripts/fuzz builds in debug.
+#if DEBUG
 @testable import Collector
 import FuzzReplay
 import JSON
@@ -42,3 +44,11 @@ struct FuzzEventDecoder {
         #endif
     }
 }
+#else
+@main
+struct FuzzEventDecoder {
+    static func main() {
+        print("fuzz-event-decoder needs a debug build: scripts/fuzz")
+    }
+}
+#endif

@@ -1,6 +1,7 @@
 import Glibc
 import JSON
 import Logging
+import Threads
 
 /// One line per message on standard error (fd 2, written whole with one `write`), as logfmt
 /// (`ts=2026-11-22T02:27:54Z level=info msg="collector listening" port=8080`) or as a JSON object.
@@ -74,9 +75,8 @@ public struct LogLineHandler: LogHandler {
     }
 
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
+        let now = WallClock.now
+        var seconds = time_t(now.seconds)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func pad(_ value: Int32, _ width: Int) -> String {
@@ -84,6 +84,6 @@ public struct LogLineHandler: LogHandler {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.nanoseconds / 1_000_000), 3))Z"
     }
 }

@@ -1,4 +1,4 @@
-import Glibc
+import Threads
 
 /// RFC 3339 timestamps (`2024-01-15T10:30:00Z`, `2024-01-15T12:30:00.123+02:00`) turned into the microseconds
 /// since 2000-01-01 UTC that PostgreSQL's binary timestamptz carries. Fractions beyond microseconds are cut.
@@ -74,9 +74,8 @@ enum Timestamp {
     static let endSecond = daysSince2000(year: 10000, month: 1, day: 1) * 86_400
 
     static func nowMicrosecondsSince2000() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return (Int64(now.tv_sec) - 946_684_800) * 1_000_000 + Int64(now.tv_nsec / 1000)
+        let now = WallClock.now
+        return (Int64(now.seconds) - 946_684_800) * 1_000_000 + Int64(now.nanoseconds / 1000)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
