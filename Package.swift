@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "JSON", swiftSettings: strict),
+        // Hex, RFC 3339 and HTTP dates, HTTP whitespace: small text forms the server, collector and client share.
+        .target(name: "TextFormats", swiftSettings: strict),
         .target(name: "Spool", swiftSettings: strict),
         .target(
             name: "Threads",
@@ -34,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", "Threads", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["CLinux", "Threads", "TextFormats", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strict
         ),
         .target(
@@ -45,14 +47,15 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads", "CZlib",
+                "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads", "CZlib", "TextFormats",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict
         ),
         // The `collector send` client: sockets, TLS, spool; knows the API's paths but nothing of the server.
-        .target(name: "CollectorClient", dependencies: ["JSON", "Threads", "CLinux", "CTLS"], swiftSettings: strict),
+        .target(name: "CollectorClient", dependencies: ["JSON", "Threads", "CLinux", "CTLS", "TextFormats"],
+                swiftSettings: strict),
         .executableTarget(
             name: "collector",
             dependencies: [

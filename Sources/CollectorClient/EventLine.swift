@@ -1,5 +1,7 @@
 import Glibc
 import JSON
+import TextFormats
+import Threads
 
 /// An event as `collector send` keeps and sends it: one JSON object on one line, with a `timestamp` (now) and an
 /// `eventId` (random) added when it has none, so that a batch sent twice (its answer lost) is stored once.
@@ -65,17 +67,8 @@ public enum EventLine {
 
     /// The current time as RFC 3339 in UTC with milliseconds: `2026-11-22T03:04:05.678Z`.
     public static func now() -> String {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        var parts = tm()
-        var seconds = time.tv_sec
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(time.tv_nsec / 1_000_000), 3))Z"
+        let now = WallClock.now
+        return UTCTime(secondsSince1970: now.seconds, nanoseconds: now.nanoseconds).rfc3339Milliseconds
     }
 
     /// A random (version 4) UUID.
@@ -84,13 +77,7 @@ public enum EventLine {
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         bytes[6] = 0x40 | (bytes[6] & 0x0f)
         bytes[8] = 0x80 | (bytes[8] & 0x3f)
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
+        let text = Hex.uuid(bytes)
         return String(decoding: text, as: UTF8.self)
     }
 }

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// One HTTP/1.1 POST per connection to the collector, over TCP or TLS, within a deadline. Enough HTTP for the
 /// collector and Caddy: the answer's body by Content-Length, chunked, or up to the close.
 public struct HTTPClient: Sendable {
@@ -75,7 +77,7 @@ struct ResponseReader {
             for line in lines.dropFirst() {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 let name = line[..<colon].lowercased()
-                let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+                let value = String(line[line.index(after: colon)...].trimmingSpacesAndTabs())
                 headers[name] = headers[name].map { $0 + ", " + value } ?? value
             }
             if (100..<200).contains(status) { continue }  // 100 Continue and the like precede the real answer
@@ -130,7 +132,7 @@ struct ResponseReader {
     private mutating func readChunked() throws(ClientError) -> [UInt8] {
         var body: [UInt8] = []
         while true {
-            let sizeText = try readLine().prefix { $0 != ";" }.trimmingCharacters(in: " \t")
+            let sizeText = try readLine().prefix { $0 != ";" }.trimmingSpacesAndTabs()
             guard let size = Int(sizeText, radix: 16), size >= 0, body.count + size <= HTTPClient.maxResponseBytes else {
                 throw ClientError("the answer's chunked body is malformed")
             }

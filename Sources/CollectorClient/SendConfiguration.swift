@@ -1,4 +1,5 @@
 import Glibc
+import TextFormats
 
 /// Where `collector send` sends and spools, from (first found wins) its flags, the environment, and a config
 /// file of `NAME=value` lines with the same names (`~/.config/agent-telemetry/collector.env` unless
@@ -71,8 +72,8 @@ public struct SendConfiguration: Sendable {
             if line.hasPrefix("#") || line.isEmpty { continue }
             if line.hasPrefix("export ") { line = line.dropFirst("export ".count) }
             guard let equals = line.firstIndex(of: "=") else { continue }
-            let name = line[..<equals].trimmingCharacters(in: " \t")
-            var value = Substring(line[line.index(after: equals)...].trimmingCharacters(in: " \t"))
+            let name = String(line[..<equals].trimmingSpacesAndTabs())
+            var value = Substring(line[line.index(after: equals)...].trimmingSpacesAndTabs())
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
                 value = value.dropFirst().dropLast()
             }

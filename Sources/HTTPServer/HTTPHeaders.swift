@@ -1,3 +1,5 @@
+import TextFormats
+
 /// The header fields of a request in the order they arrived. Names keep their spelling; lookups ignore ASCII case, as
 /// RFC 9110 requires for field names.
 public struct HTTPHeaders: Sendable, Sequence, Equatable {
@@ -46,7 +48,7 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable {
     /// whitespace, with empty elements dropped as that section asks of recipients.
     func listElements(_ name: String) -> [Substring] {
         values(name).flatMap { value in
-            value.split(separator: ",").map(\.trimmingOptionalWhitespace).filter { !$0.isEmpty }
+            value.split(separator: ",").map { $0.trimmingSpacesAndTabs() }.filter { !$0.isEmpty }
         }
     }
 }
@@ -56,16 +58,6 @@ extension StringProtocol {
     /// case-insensitive ASCII.
     func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         utf8.elementsEqual(other.utf8) { $0.asciiLowercased == $1.asciiLowercased }
-    }
-}
-
-extension Substring {
-    /// Without the spaces and tabs RFC 9110 §5.6.3 allows around list elements and field values.
-    var trimmingOptionalWhitespace: Substring {
-        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) })
-        else { return self[endIndex...] }
-        return self[first...last]
     }
 }
 

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Everything about a request that arrives before its body, with the framing and connection semantics already
 /// derived from the header fields.
 public struct HTTPRequestHead: Sendable, Equatable {
@@ -98,7 +100,7 @@ extension HTTPRequestHead {
         var length: Int?
         for value in values {
             for element in value.split(separator: ",", omittingEmptySubsequences: false) {
-                let parsed = try decimal(element.trimmingOptionalWhitespace)
+                let parsed = try decimal(element.trimmingSpacesAndTabs())
                 if let length, length != parsed { throw .invalidContentLength }
                 length = parsed
             }

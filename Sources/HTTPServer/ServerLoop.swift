@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import Synchronization
+import TextFormats
 import Threads
 
 /// One event loop's share of the server: its listener, its connections, their timeouts.
@@ -123,15 +124,8 @@ final class ServerShared: Sendable {
 
 /// The `Date` header's format (RFC 9110 IMF-fixdate), rebuilt once per loop tick.
 enum HTTPDate {
-    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
     static func now() -> String {
-        var seconds = time(nil)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+        let now = WallClock.now
+        return UTCTime(secondsSince1970: now.seconds).imfFixdate
     }
 }

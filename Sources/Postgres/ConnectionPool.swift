@@ -86,7 +86,7 @@ public final class ConnectionPool: Sendable {
             let connection = try PostgresConnection.connect(
                 url: configuration.url, applicationName: configuration.applicationName,
                 connectTimeoutSeconds: configuration.connectTimeoutSeconds,
-                statementTimeout: configuration.statementTimeout)
+                statementTimeout: configuration.statementTimeout, keepalive: configuration.keepalive)
             state.withLock { state in
                 state.probing = false
                 state.lastError = nil

@@ -68,14 +68,13 @@ public struct Migrator: Sendable {
             var appliedNow: [String] = []
             for migration in all where !applied.contains(migration.version) {
                 do {
-                    try connection.execute("BEGIN")
-                    try connection.execute(migration.sql)
-                    try connection.execute("INSERT INTO schema_migrations (version, file_name) VALUES ($1, $2)",
-                                           [.text(migration.version), .text(migration.fileName)])
-                    try connection.execute("COMMIT")
+                    try connection.transaction { connection throws(PostgresError) in
+                        try connection.execute(migration.sql)
+                        try connection.execute("INSERT INTO schema_migrations (version, file_name) VALUES ($1, $2)",
+                                               [.text(migration.version), .text(migration.fileName)])
+                    }
                     appliedNow.append(migration.fileName)
                 } catch {
-                    _ = try? connection.execute("ROLLBACK")
                     throw MigrationError("migration \(migration.fileName) failed: \(error)")
                 }
             }

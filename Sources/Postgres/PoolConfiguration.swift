@@ -16,6 +16,7 @@ public struct PoolConfiguration: Sendable {
     public var maxConnectionLifetime: Duration = .seconds(3600)
     /// An idle connection unused for this long is closed on return of another.
     public var maxConnectionIdleTime: Duration = .seconds(300)
+    public var keepalive = TCPKeepalive()
     public var applicationName: String = "collector"
 
     public init(url: String) {

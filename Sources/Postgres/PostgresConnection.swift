@@ -8,6 +8,7 @@ public final class PostgresConnection: @unchecked Sendable {
     // pool (the pool's mutex hands it over); that is what makes moving the PGconn pointer between threads safe.
     private let handle: OpaquePointer
     private var prepared: Set<String> = []
+    private var discarded = false
     let openedAt: UInt64
 
     private init(handle: OpaquePointer, openedAt: UInt64) {
@@ -22,11 +23,14 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Opens a connection to a libpq URI or key=value string, with keepalives and timeouts that keep a dead
     /// server from hanging a thread for long.
     public static func connect(
-        url: String, applicationName: String, connectTimeoutSeconds: Int, statementTimeout: Duration
+        url: String, applicationName: String, connectTimeoutSeconds: Int, statementTimeout: Duration,
+        keepalive: TCPKeepalive = TCPKeepalive()
     ) throws(PostgresError) -> PostgresConnection {
         let keywords = ["dbname", "application_name", "connect_timeout", "keepalives", "keepalives_idle",
                         "keepalives_interval", "keepalives_count", "tcp_user_timeout"]
-        let values = [url, applicationName, String(connectTimeoutSeconds), "1", "10", "5", "3", "15000"]
+        let values = [url, applicationName, String(connectTimeoutSeconds), "1", String(keepalive.idleSeconds),
+                      String(keepalive.intervalSeconds), String(keepalive.count),
+                      String(MonotonicClock.nanoseconds(keepalive.userTimeout) / 1_000_000)]
         let handle = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -46,8 +50,14 @@ public final class PostgresConnection: @unchecked Sendable {
         return connection
     }
 
-    /// False once the connection broke; the pool then drops it.
-    public var isUsable: Bool { PQstatus(handle) == CONNECTION_OK }
+    /// False once the connection broke or was discarded; the pool then drops it.
+    public var isUsable: Bool { !discarded && PQstatus(handle) == CONNECTION_OK }
+
+    /// Marks the connection as not to be used again (its state is unknown, e.g. a rollback failed); the pool
+    /// closes it when it comes back.
+    public func discard() {
+        discarded = true
+    }
 
     /// Checks, without blocking, that an idle connection was not closed by the server meanwhile (a restart
     /// leaves every pooled connection dead, and the first query on each would fail).

@@ -1,4 +1,5 @@
 import CCrypto
+import TextFormats
 
 /// Idempotency keys for data that comes without one. An OTLP exporter resends an export whose answer it did not
 /// get; the same bytes give the same key, so the resent records are skipped instead of counted twice.
@@ -17,12 +18,8 @@ enum ContentHash {
                 _ = SHA256(input.baseAddress, input.count, output.baseAddress)
             }
         }
-        let hexDigits = Array("0123456789abcdef".utf8)
         var id = Array(prefix.utf8)
-        for byte in digest.prefix(16) {
-            id.append(hexDigits[Int(byte >> 4)])
-            id.append(hexDigits[Int(byte & 0x0f)])
-        }
+        Hex.append(digest.prefix(16), to: &id)
         return id
     }
 }

@@ -1,6 +1,7 @@
 import CCrypto
 import HTTPServer
 import Logging
+import TextFormats
 import Threads
 
 /// The API's front door: finds the endpoint, checks method, content type and key, then hands the request on.
@@ -82,7 +83,7 @@ final class CollectorResponder: HTTPResponder {
         }
         var bytes = [UInt8](repeating: 0, count: 16)
         _ = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, 16) }
-        return APIKey.hex(bytes)
+        return Hex.string(bytes)
     }
 
     /// The key from `X-API-Key`, or from `Authorization: Bearer <key>`.

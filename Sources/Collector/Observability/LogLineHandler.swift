@@ -1,6 +1,7 @@
 import Glibc
 import JSON
 import Logging
+import TextFormats
 import Threads
 
 /// One line per message on standard error (fd 2, written whole with one `write`), as logfmt
@@ -76,14 +77,6 @@ public struct LogLineHandler: LogHandler {
 
     static func timestamp() -> String {
         let now = WallClock.now
-        var seconds = time_t(now.seconds)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.nanoseconds / 1_000_000), 3))Z"
+        return UTCTime(secondsSince1970: now.seconds, nanoseconds: now.nanoseconds).rfc3339Milliseconds
     }
 }

@@ -1,4 +1,5 @@
 import CCrypto
+import TextFormats
 
 /// API keys: 32 random bytes shown once as 64 hex characters; only their SHA-256 is stored.
 public enum APIKey {
@@ -7,7 +8,7 @@ public enum APIKey {
         var bytes = [UInt8](repeating: 0, count: 32)
         let ok = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, 32) }
         precondition(ok == 1, "the system random number generator failed")
-        return hex(bytes)
+        return Hex.string(bytes)
     }
 
     /// The stored form, as PostgreSQL computes it: `encode(sha256(key::bytea), 'hex')`.
@@ -19,17 +20,6 @@ public enum APIKey {
                 _ = SHA256(input.baseAddress, input.count, output.baseAddress)
             }
         }
-        return hex(digest)
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        return Hex.string(digest)
     }
 }
