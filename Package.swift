@@ -80,10 +80,25 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CLinux", "TestSupport", "Threads"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
+        // A collector in this process against its own database, for the tests of everything that talks to one.
+        .target(name: "CollectorTestSupport", dependencies: ["Collector", "HTTPServer", "Postgres", "TestSupport",
+                                                             .product(name: "Logging", package: "swift-log")],
+                path: "Tests/CollectorTestSupport", swiftSettings: strict),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "CollectorClient", "HTTPServer", "Postgres", "JSON", "TestSupport", "CLinux"],
+            dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CollectorTestSupport", "CLinux"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "CollectorClientTests",
+            dependencies: ["CollectorClient", "Collector", "HTTPServer", "Postgres", "TestSupport", "CollectorTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CollectorCommandTests",
+            dependencies: ["Collector", "HTTPServer", "Postgres", "TestSupport", "CollectorTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"], swiftSettings: strict),
     ]
 )

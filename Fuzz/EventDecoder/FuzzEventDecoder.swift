@@ -12,7 +12,7 @@ func fuzzEventDecoder(_ data: UnsafeRawBufferPointer) {
     guard let batch = try? decoder.decode(Array(data), hostID: "fuzz") else { return }
     precondition(batch.count + batch.duplicatesWithinRequest <= 100, "more events than a batch may hold")
     precondition(batch.eventIDs.count == batch.count, "an event without its id")
-    let attributes = batch.columns.attributes.parameter().bytes
+    let attributes: [UInt8] = batch.columns[.attributes].parameter().bytes
     var offset = 20
     while offset < attributes.count {
         let length = Int(attributes[offset]) << 24 | Int(attributes[offset + 1]) << 16 | Int(attributes[offset + 2]) << 8

@@ -55,7 +55,7 @@ final class HTTPConnection: EventHandler {
 
     private func readAvailable() {
         if phase == .draining { return drain() }
-        var budget = 1 << 20  // bytes per wake-up, so one fast sender cannot starve the loop's other connections
+        var budget = owner.configuration.readBudgetBytes
         while budget > 0 && phase != .closed {
             switch Socket.read(fd, into: owner.readBuffer) {
             case .bytes(let count):
@@ -167,9 +167,7 @@ final class HTTPConnection: EventHandler {
             return
         }
         keepAlive = false
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        send(HTTPResponse(status: status, headers: headers, body: ErrorBody.json(message: error.message, code: error.code)))
+        send(owner.responder.response(for: ServerRefusal(status: status, code: error.code, message: error.message)))
     }
 
     /// Called by the loop's tick when `deadline` has passed.
@@ -177,13 +175,11 @@ final class HTTPConnection: EventHandler {
         switch phase {
         case .readingHead, .readingBody:
             keepAlive = false
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
             let message = phase == .readingHead
                 ? "the request headers did not arrive in time" : "the request body did not arrive in time"
             output.removeAll()
             outputOffset = 0
-            send(HTTPResponse(status: 408, headers: headers, body: ErrorBody.json(message: message, code: "request_timeout")))
+            send(owner.responder.response(for: ServerRefusal(status: 408, code: "request_timeout", message: message)))
             if phase != .closed { close() }
         case .idle, .writing, .responding, .draining:
             close()
@@ -276,28 +272,6 @@ final class HTTPConnection: EventHandler {
         owner.loop.deregister(fd)
         Glibc.close(fd)
         owner.connectionClosed(fd)
-    }
-}
-
-/// The JSON error body every response of this server shares: `{"error": "...", "code": "..."}`.
-enum ErrorBody {
-    static func json(message: String, code: String) -> [UInt8] {
-        var out: [UInt8] = Array(#"{"error":"#.utf8)
-        appendQuoted(message, to: &out)
-        out.append(contentsOf: #","code":"#.utf8)
-        appendQuoted(code, to: &out)
-        out.append(UInt8(ascii: "}"))
-        return out
-    }
-
-    // Messages here are ASCII text written in this module; quotes and backslashes are all that need escaping.
-    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
-            out.append(byte)
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -25,7 +25,7 @@ public final class HTTPServer: Sendable {
             port = try Socket.claimPort(host: configuration.host, port: port)
             for _ in 0..<max(1, configuration.eventLoops) {
                 let fd = try Socket.listen(
-                    host: configuration.host, port: port, backlog: configuration.listenBacklog, reusePort: true)
+                    host: configuration.host, port: port, backlog: Int32(clamping: configuration.listenBacklog), reusePort: true)
                 port = Socket.localPort(fd)
                 listeners.append(fd)
             }

@@ -4,7 +4,8 @@ import Glibc
 public struct ServerConfiguration: Sendable {
     public var host: String = "0.0.0.0"
     public var port: Int = 8080
-    public var listenBacklog: Int32 = 1024
+    /// Connections the kernel queues before `accept` (listen(2)'s backlog).
+    public var listenBacklog: Int = 1024
     /// Threads waiting in epoll; each owns its connections. Defaults to the number of cores.
     public var eventLoops: Int = ServerConfiguration.coreCount
     public var parserLimits = HTTPParserLimits()
@@ -20,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int = 4096
     /// Bytes of pipelined requests buffered while one is in flight before the server stops reading.
     public var maxPipelineBufferBytes: Int = 1 << 20
+    /// Bytes read from one connection per wake-up, so that one fast sender cannot starve a loop's other connections.
+    public var readBudgetBytes: Int = 1 << 20
     /// How long a graceful shutdown waits for requests in flight.
     public var shutdownTimeout: Duration = .seconds(8)
     /// After an answer that closes the connection, how long the server keeps reading (and discarding) what
@@ -27,8 +30,9 @@ public struct ServerConfiguration: Sendable {
     public var lingerTimeout: Duration = .seconds(2)
     /// The most bytes discarded that way.
     public var maxLingerBytes: Int = 32 << 20
-    /// `Retry-After` seconds sent with the 503 for connections over the limit.
-    public var retryAfterSeconds: Int = 1
+    /// `Retry-After` seconds sent with the 503 for connections over the limit (and, by the application, with its
+    /// own 503s).
+    public var retryAfterSeconds: Int = 2
 
     public init() {}
 

@@ -69,11 +69,10 @@ final class ServerLoop: EventHandler {
     }
 
     private func refuseOverCapacity(_ fd: Int32) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Retry-After", value: String(configuration.retryAfterSeconds))
-        let body = ErrorBody.json(message: "the server has too many open connections; retry shortly", code: "overloaded")
-        let bytes = HTTPResponse(status: 503, headers: headers, body: body).encoded(keepAlive: false, date: date)
+        let refusal = ServerRefusal(status: 503, code: "overloaded",
+                                    message: "the server has too many open connections; retry shortly",
+                                    retryAfterSeconds: configuration.retryAfterSeconds)
+        let bytes = responder.response(for: refusal).encoded(keepAlive: false, date: date)
         _ = bytes.withUnsafeBytes { Socket.write(fd, $0) }
         close(fd)
     }

@@ -24,6 +24,11 @@ public struct BinaryArray: Sendable {
         appendInt32(-1)
     }
 
+    /// A text element, or NULL for nil.
+    public mutating func appendOptionalText<Bytes: Collection<UInt8>>(_ utf8: Bytes?) {
+        if let utf8 { appendText(utf8) } else { appendNull() }
+    }
+
     /// A text element: its UTF-8 bytes.
     public mutating func appendText<Bytes: Collection<UInt8>>(_ utf8: Bytes) {
         count += 1

@@ -52,17 +52,14 @@ struct DatabaseOption: ParsableArguments {
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Migrate the database, then serve the API until SIGTERM or SIGINT.",
-        discussion: "Every setting comes from the environment or from a flag, which wins:\n\n"
-            + SettingDefinition.all.map { "  \($0.flag) (\($0.environmentName), default \"\($0.defaultValue())\")\n      \($0.help)" }
-                .joined(separator: "\n"))
+        abstract: "Migrate the database, then serve the API until SIGTERM or SIGINT (`collector serve --help` lists every setting).")
 
-    @Argument(parsing: .captureForPassthrough, help: "Settings as --name value; see the list above.")
+    @Argument(parsing: .captureForPassthrough, help: "Settings as --name value.")
     var options: [String] = []
 
     func run() throws {
         if options.contains("--help") || options.contains("-h") {
-            print(Serve.helpMessage())
+            print(SettingsHelp.text(), terminator: "")
             return
         }
         let settings: Settings
@@ -72,7 +69,7 @@ struct Serve: ParsableCommand {
             fail(error.description)
         }
         let level = settings.logLevel
-        let format = LogLineHandler.Format(rawValue: settings.logFormat) ?? .logfmt
+        let format = settings.logFormat
         LoggingSystem.bootstrap { LogLineHandler(label: $0, level: level, format: format) }
         let logger = Logger(label: "collector")
         raiseOpenFileLimit()
@@ -110,12 +107,14 @@ struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply pending migrations and exit.")
 
     @OptionGroup var database: DatabaseOption
-    @Option(name: .customLong("migrations-dir"), help: "Folder of the .sql migrations; defaults to $MIGRATIONS_DIR or ./sql.")
+    @Option(name: .customLong("migrations-dir"),
+            help: "Folder of the .sql migrations; defaults to $MIGRATIONS_DIR, else the sql folder beside the binary.")
     var migrationsDirectory: String?
 
     func run() throws {
+        guard let directory = MigrationsLocation.resolve(explicit: migrationsDirectory ?? environment()["MIGRATIONS_DIR"] ?? "")
+        else { fail(MigrationsLocation.notFound) }
         let connection = database.connect()
-        let directory = migrationsDirectory ?? environment()["MIGRATIONS_DIR"] ?? "sql"
         do {
             let applied = try Migrator(directory: directory).migrate(connection)
             print(applied.isEmpty ? "nothing to apply" : applied.map { "applied \($0)" }.joined(separator: "\n"))

@@ -1,7 +1,8 @@
+import CollectorTestSupport
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Hostile or broken bodies: each gets a clear 4xx and nothing is written.
 @Suite("Bad input on the batch endpoint")

@@ -1,7 +1,8 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
 import JSON
 import Testing
+@testable import Collector
 
 @Suite("ClaudeCodeHookDecoder")
 struct ClaudeCodeHookDecoderTests {
@@ -17,24 +18,24 @@ struct ClaudeCodeHookDecoderTests {
         #expect {
             try decoder.decode(Array(body.utf8), hostID: "laptop", receivedAt: 0)
         } throws: { error in
-            (error as? APIError)?.status == 400 && (error as? APIError)?.field == field
+            (error as? ValidationError).map { APIError($0).status == 400 && $0.field == field } ?? false
         }
     }
 
     @Test("Bodies that are not one JSON object are 400")
     func notAnObject() {
         for body in ["[]", "{", #"{"a":1,"a":2}"#] {
-            #expect(throws: APIError.self) { try decoder.decode(Array(body.utf8), hostID: "laptop", receivedAt: 0) }
+            #expect(throws: ValidationError.self) { try decoder.decode(Array(body.utf8), hostID: "laptop", receivedAt: 0) }
         }
     }
 
     @Test("duration_ms becomes the latency when it is a number from 0 up, rounded; otherwise it stays an attribute")
     func latency() throws {
-        #expect(ClaudeCodeHookDecoder.milliseconds(try JSONDocument.parse(Array("37".utf8)).root) == 37)
-        #expect(ClaudeCodeHookDecoder.milliseconds(try JSONDocument.parse(Array("36.6".utf8)).root) == 37)
-        #expect(ClaudeCodeHookDecoder.milliseconds(try JSONDocument.parse(Array("1e12".utf8)).root) == Int32.max)
-        #expect(ClaudeCodeHookDecoder.milliseconds(try JSONDocument.parse(Array("-1".utf8)).root) == nil)
-        #expect(ClaudeCodeHookDecoder.milliseconds(try JSONDocument.parse(Array(#""37""#.utf8)).root) == nil)
+        #expect(Latency.rounded(try JSONDocument.parse(Array("37".utf8)).root) == 37)
+        #expect(Latency.rounded(try JSONDocument.parse(Array("36.6".utf8)).root) == 37)
+        #expect(Latency.rounded(try JSONDocument.parse(Array("1e12".utf8)).root) == Int32.max)
+        #expect(Latency.rounded(try JSONDocument.parse(Array("-1".utf8)).root) == nil)
+        #expect(Latency.rounded(try JSONDocument.parse(Array(#""37""#.utf8)).root) == nil)
     }
 
     @Test("One event per call: the hook name, session, tool, receive time and the tool_use_id-based id")

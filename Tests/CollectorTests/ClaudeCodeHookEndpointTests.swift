@@ -1,8 +1,9 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
+@testable import Collector
 
 @Suite("POST /api/v1/hooks/claude-code")
 struct ClaudeCodeHookEndpointTests {

@@ -1,8 +1,9 @@
 import Collector
+import CollectorTestSupport
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Health and PostgreSQL outages", .serialized)
 struct HealthTests {
@@ -77,7 +78,7 @@ struct HealthTests {
     func olderTranscriptDoesNotWin() throws {
         let cluster = try PostgresCluster()
         defer { try? cluster.stop() }
-        let collector = try CollectorHarness(cluster: cluster) { $0.spoolRetryMilliseconds = 60_000 }
+        let collector = try CollectorHarness(cluster: cluster) { $0.spoolRetryInterval = .seconds(60) }
         #expect(try collector.postBatch([event()]).status == 200)
         try cluster.stop()
         #expect(try collector.request("POST", "/api/v1/transcript", body: #"{"sessionId":"s","transcript":"old"}"#).status == 202)

@@ -1,6 +1,7 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
 import Testing
+@testable import Collector
 
 @Suite("Inflate")
 struct InflateTests {

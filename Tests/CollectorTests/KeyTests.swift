@@ -1,8 +1,9 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
+@testable import Collector
 
 @Suite("Keys: hashing, caching, revocation")
 struct KeyTests {
@@ -24,7 +25,7 @@ struct KeyTests {
 
     @Test("A revoked key keeps working from the cache for at most KEY_CACHE_SECONDS, then gets 401")
     func revocationWithinCacheTime() throws {
-        let collector = try CollectorHarness { $0.keyCacheSeconds = 1 }
+        let collector = try CollectorHarness { $0.keyCacheTime = .seconds(1) }
         #expect(try collector.postBatch([event()]).status == 200)
         let revoked = try KeyAdministration(connection: CollectorHarness.connect(collector.cluster.url(database: collector.database)))
             .revoke(host: "laptop", hashPrefix: nil)
@@ -36,7 +37,7 @@ struct KeyTests {
 
     @Test("Valid keys are answered from the cache: one look-up touches last_used_at")
     func cachedKeysSkipTheDatabase() throws {
-        let collector = try CollectorHarness { $0.keyCacheSeconds = 60 }
+        let collector = try CollectorHarness { $0.keyCacheTime = .seconds(60) }
         #expect(try collector.postBatch([event()]).status == 200)
         let firstUse = try collector.query("SELECT last_used_at::text FROM api_keys").firstValue()
         #expect(firstUse != nil)
@@ -47,7 +48,7 @@ struct KeyTests {
 
     @Test("keys rotate issues a working new key; the old one keeps working only through its grace period")
     func rotation() throws {
-        let collector = try CollectorHarness { $0.keyCacheSeconds = 0 }
+        let collector = try CollectorHarness { $0.keyCacheTime = .zero }
         let admin = KeyAdministration(connection: try CollectorHarness.connect(collector.cluster.url(database: collector.database)))
         let withGrace = try admin.rotate(host: "laptop", grace: .seconds(3600), description: nil)
         #expect(try collector.postBatch([event()], key: withGrace).status == 200)
@@ -78,7 +79,7 @@ struct KeyCacheTests {
 
     @Test("A valid key is remembered until its time runs out")
     func validEntriesExpire() {
-        let cache = KeyCache(validFor: .seconds(10), unknownFor: .seconds(2))
+        let cache = KeyCache(validFor: .seconds(10), unknownFor: .seconds(2), maxEntries: 100)
         cache.remember("h", host: "laptop", now: 0)
         #expect(cache.lookup("h", now: 10 * second - 1) == .host("laptop"))
         #expect(cache.lookup("h", now: 10 * second) == .miss(staleHost: "laptop"))
@@ -86,7 +87,7 @@ struct KeyCacheTests {
 
     @Test("An unknown key is remembered as unknown for the shorter time")
     func unknownEntriesExpire() {
-        let cache = KeyCache(validFor: .seconds(10), unknownFor: .seconds(2))
+        let cache = KeyCache(validFor: .seconds(10), unknownFor: .seconds(2), maxEntries: 100)
         cache.remember("h", host: nil, now: 0)
         #expect(cache.lookup("h", now: second) == .unknown)
         #expect(cache.lookup("h", now: 2 * second) == .miss(staleHost: nil))
@@ -94,7 +95,7 @@ struct KeyCacheTests {
 
     @Test("A cache time of 0 remembers nothing")
     func zeroDisables() {
-        let cache = KeyCache(validFor: .zero, unknownFor: .zero)
+        let cache = KeyCache(validFor: .zero, unknownFor: .zero, maxEntries: 100)
         cache.remember("h", host: "laptop", now: 0)
         #expect(cache.lookup("h", now: 0) == .miss(staleHost: nil))
     }

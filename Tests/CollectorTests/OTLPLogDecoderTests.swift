@@ -1,7 +1,8 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
 import JSON
 import Testing
+@testable import Collector
 
 @Suite("OTLPLogDecoder")
 struct OTLPLogDecoderTests {
@@ -40,7 +41,7 @@ struct OTLPLogDecoderTests {
         let decoded = try decode(Array(body.utf8))
         #expect(decoded.batch.count == 1)
         #expect(decoded.rejections.count == 1)
-        #expect(decoded.rejections.message(countField: "rejectedLogRecords")
+        #expect(decoded.rejections.message
                 == "1 of 2 log records rejected; the first: resourceLogs[0].scopeLogs[0].logRecords[1]: a log record needs a session.id attribute (on the record or its resource)")
     }
 
@@ -52,8 +53,8 @@ struct OTLPLogDecoderTests {
 
     @Test("Structure that is not OTLP is a 400 for the whole request; unknown fields are ignored")
     func structure() throws {
-        #expect(throws: APIError.self) { try decode(Array(#"{"resourceLogs":{}}"#.utf8)) }
-        #expect(throws: APIError.self) { try decode(Array(#"{"resourceLogs":[{"scopeLogs":[{"logRecords":7}]}]}"#.utf8)) }
+        #expect(throws: ValidationError.self) { try decode(Array(#"{"resourceLogs":{}}"#.utf8)) }
+        #expect(throws: ValidationError.self) { try decode(Array(#"{"resourceLogs":[{"scopeLogs":[{"logRecords":7}]}]}"#.utf8)) }
         let unknown = try decode(Array(#"{"resourceLogs":[],"futureField":{"x":1}}"#.utf8))
         #expect(unknown.batch.count == 0 && unknown.rejections.count == 0)
     }

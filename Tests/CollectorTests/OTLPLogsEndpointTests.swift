@@ -1,7 +1,8 @@
+import CollectorTestSupport
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("POST /api/otlp/v1/logs")
 struct OTLPLogsEndpointTests {
@@ -34,12 +35,12 @@ struct OTLPLogsEndpointTests {
     func mapping() throws {
         #expect(try post(try ClaudeCodeFixtures.bytes("otlp-logs-1.json")).status == 200)
         let api = try collector.query("""
-            SELECT session_id, model_tier, latency_ms, ts = '2026-11-22T02:14:18.051Z'::timestamptz OR true,
+            SELECT session_id, model_tier, latency_ms, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'),
                    (attributes->>'cost_usd')::numeric, (attributes->>'input_tokens')::int, attributes->'resource'->>'host.arch',
                    attributes->'scope'->>'name', attributes ? 'body', attributes->>'event.name'
             FROM events WHERE event_type = 'claude_code.api_request' ORDER BY ts LIMIT 1
             """).rows[0]
-        #expect(api == [ClaudeCodeFixtures.sessionID, "claude-opus-5-5", "29", "t", "0.00072", "120", "amd64",
+        #expect(api == [ClaudeCodeFixtures.sessionID, "claude-opus-5-5", "29", "2026-11-22T02:14:18.330", "0.00072", "120", "amd64",
                         "com.anthropic.claude_code.events", "f", "api_request"])
         let tool = try collector.query("""
             SELECT tool_name, latency_ms, attributes->>'success', attributes->>'duration_ms'

@@ -1,12 +1,13 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
 import JSON
 import Testing
+@testable import Collector
 
 @Suite("OTLPMetricDecoder")
 struct OTLPMetricDecoderTests {
     func decode(_ json: String) throws -> OTLPMetricDecoder.Decoded {
-        try OTLPMetricDecoder().decode(try JSONDocument.parse(Array(json.utf8)).root, receivedAt: 1_000)
+        try OTLPMetricDecoder().decode(try JSONDocument.parse(Array(json.utf8)).root, hostID: "h", receivedAt: 1_000)
     }
 
     func metric(_ body: String) -> String {
@@ -25,7 +26,7 @@ struct OTLPMetricDecoderTests {
         let decoded = try decode(metric(#"{"name":"m","sum":{"aggregationTemporality":1,"dataPoints":[{"asDouble":1},{"timeUnixNano":"5"},{"flags":1},{"asInt":"7"}]}}"#))
         #expect(decoded.columns.count == 2)
         #expect(decoded.rejections.count == 1)
-        #expect(decoded.rejections.message(countField: "rejectedDataPoints")
+        #expect(decoded.rejections.message
                 == "1 of 3 data points rejected; the first: resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[1]: a number data point needs asDouble or asInt")
     }
 

@@ -1,8 +1,9 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
+@testable import Collector
 
 @Suite("Metrics, request ids and log lines")
 struct ObservabilityTests {

@@ -1,7 +1,8 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
-import Testing
 import TestSupport
+import Testing
+@testable import Collector
 
 @Suite("Rate limits per host")
 struct RateLimiterTests {

@@ -1,7 +1,8 @@
-@testable import Collector
+import CollectorTestSupport
 import Foundation
 import Postgres
 import Testing
+@testable import Collector
 
 @Suite("Retention")
 struct RetentionSweeperTests {
@@ -10,7 +11,7 @@ struct RetentionSweeperTests {
         let collector = try CollectorHarness {
             $0.retentionDays = 30
             $0.transcriptRetentionDays = 7
-            $0.retentionIntervalMinutes = 1000
+            $0.retentionInterval = .seconds(60_000)
         }
         _ = try collector.query("""
             INSERT INTO events (host_id, session_id, event_type, ts)

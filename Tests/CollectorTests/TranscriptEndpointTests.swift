@@ -1,7 +1,8 @@
+import CollectorTestSupport
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("POST /api/v1/transcript")
 struct TranscriptEndpointTests {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Synchronization
 import TestSupport
 import Testing
 import Threads
@@ -26,7 +27,7 @@ struct ServerLoopTests {
             #expect(refused.status == 503)
             #expect(refused.header("Retry-After") == "7")
             #expect(refused.header("Connection") == "close")
-            #expect(refused.json["code"] as? String == "overloaded")
+            #expect(refused.text.hasPrefix("overloaded: "))
             #expect(third.readUntilClosed() != nil)
 
             // Once a connection closes, its place is free again.
@@ -58,7 +59,8 @@ struct ServerLoopTests {
 
     @Test("Connections are spread over several loops and all served")
     func manyConnections() throws {
-        try withServer(configure: { $0.eventLoops = 2 }) { server in
+        let responder = LoopRecordingResponder()
+        try withServer(responder, configure: { $0.eventLoops = 2 }) { server in
             let clients = try (0..<20).map { _ in try server.connect() }
             for (index, client) in clients.enumerated() {
                 try client.send("GET /\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -68,6 +70,9 @@ struct ServerLoopTests {
             }
             #expect(server.openConnections == 20)
         }
+        // The kernel spreads connections over the loops' sockets by their addresses: 20 on one loop of two would
+        // happen by chance once in half a million runs.
+        #expect(responder.loops.withLock { $0.count } == 2)
     }
 }
 

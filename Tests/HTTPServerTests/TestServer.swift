@@ -197,3 +197,13 @@ struct PathLimitResponder: HTTPResponder {
         head.path.hasPrefix("/small") ? Self.smallLimit : nil
     }
 }
+
+/// Echoes, and records each event loop thread a request was answered on (the responder runs on the loop).
+final class LoopRecordingResponder: HTTPResponder {
+    let loops = Mutex<Set<pthread_t>>([])
+
+    func respond(to request: HTTPRequest, writer: ResponseWriter) {
+        loops.withLock { _ = $0.insert(pthread_self()) }
+        writer.write(echo(request))
+    }
+}

@@ -71,7 +71,8 @@ def response(spec, path, method, status):
 ENDPOINT_TYPE = re.compile(r"^struct (\w+): Endpoint\b", re.MULTILINE)
 PATH_DECLARATION = re.compile(r'^\s*let path = "([^"]+)"', re.MULTILINE)
 METHODS_DECLARATION = re.compile(r"^\s*let methods = \[([^\]]*)\]", re.MULTILINE)
-REGISTRATION = re.compile(r"CollectorResponder\(context: \w+, endpoints: \[(.*?)\]\)", re.DOTALL)
+# The function that builds the router's endpoints: `... -> [any Endpoint] { ... return [ ... ] }`.
+REGISTRATION = re.compile(r"-> \[any Endpoint\] \{(.*?)\n    \}", re.DOTALL)
 SCHEMA_FIELD = re.compile(r'static let \w+ = Field\(name: "(\w+)", maxLength: (\d+)\)')
 
 
@@ -79,10 +80,23 @@ class SourceError(AssertionError):
     pass
 
 
+def swift_sources():
+    """Every Swift file of the Collector module, in its folders."""
+    return sorted(COLLECTOR_SOURCES.rglob("*.swift"))
+
+
+def source_defining(declaration):
+    """The one Swift file of the module whose text matches `declaration` (a regular expression)."""
+    matches = [file for file in swift_sources() if re.search(declaration, file.read_text(), re.MULTILINE)]
+    if len(matches) != 1:
+        raise SourceError(f"expected one file declaring /{declaration}/ under {COLLECTOR_SOURCES}, found {matches}")
+    return matches[0]
+
+
 def endpoints_in_sources():
     """{type name: (path, [METHOD, ...])} of every `Endpoint` in Sources/Collector, one per file as the style has it."""
     found = {}
-    for file in sorted(COLLECTOR_SOURCES.glob("*.swift")):
+    for file in swift_sources():
         text = file.read_text()
         names = ENDPOINT_TYPE.findall(text)
         if not names:
@@ -96,25 +110,25 @@ def endpoints_in_sources():
 
 
 def registered_endpoint_types():
-    """The endpoint types Service.swift hands to the responder, in order."""
-    text = (COLLECTOR_SOURCES / "Service.swift").read_text()
-    match = REGISTRATION.search(text)
+    """The endpoint types the service hands to the router, in order."""
+    file = source_defining(r"-> \[any Endpoint\] \{")
+    match = REGISTRATION.search(file.read_text())
     if not match:
-        raise SourceError("Service.swift: no `CollectorResponder(context: ..., endpoints: [...])` found")
-    return re.findall(r"\b(\w+)\(context:", match.group(1))
+        raise SourceError(f"{file.name}: no `-> [any Endpoint] {{ ... }}` function found")
+    return re.findall(r"\b(\w+Endpoint)\(", match.group(1))
 
 
 def event_field_caps():
     """{field name: most code points} from EventSchema.swift."""
-    caps = dict(SCHEMA_FIELD.findall((COLLECTOR_SOURCES / "EventSchema.swift").read_text()))
+    caps = dict(SCHEMA_FIELD.findall(source_defining(r"^enum EventSchema\b").read_text()))
     if not caps:
         raise SourceError("EventSchema.swift: no `Field(name: ..., maxLength: ...)` found")
     return {name: int(cap) for name, cap in caps.items()}
 
 
 def default_setting(name):
-    """The default of an integer setting in Settings.swift (`public var name = 100`)."""
-    match = re.search(rf"public var {name} = (\d+)\b", (COLLECTOR_SOURCES / "Settings.swift").read_text())
+    """The default of an integer setting of `struct Settings` (`public var name = 100`)."""
+    match = re.search(rf"public var {name} = (\d+)\b", source_defining(r"^public struct Settings\b").read_text())
     if not match:
         raise SourceError(f"Settings.swift: no integer default for {name}")
     return int(match.group(1))

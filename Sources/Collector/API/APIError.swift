@@ -2,7 +2,8 @@ import HTTPServer
 import JSON
 
 /// An answer other than success: `{"error": "<what to do>", "code": "<machine_code>"}`, plus `index` and
-/// `field` when one event or field is to blame.
+/// `field` when one event or field is to blame. Every error body the collector sends, the server's own refusals
+/// included, is written here.
 struct APIError: Error, Sendable {
     var status: Int
     var code: String
@@ -17,6 +18,20 @@ struct APIError: Error, Sendable {
         self.message = message
         self.index = index
         self.field = field
+    }
+
+    /// A decoding failure: 400, or 403 when the content names another host than the key's.
+    init(_ error: ValidationError) {
+        let status = switch error.kind {
+        case .invalid: 400
+        case .hostMismatch: 403
+        }
+        self.init(status, error.code, error.message, index: error.index, field: error.field)
+    }
+
+    init(_ refusal: ServerRefusal) {
+        self.init(refusal.status, refusal.code, refusal.message)
+        if let seconds = refusal.retryAfterSeconds { headers = [("Retry-After", String(seconds))] }
     }
 
     var response: HTTPResponse {
@@ -35,14 +50,14 @@ struct APIError: Error, Sendable {
         return response
     }
 
+    static func databaseUnavailable(retryAfter: Int) -> APIError {
+        .unavailable("the database is unavailable; nothing was stored, retry shortly", retryAfter: retryAfter)
+    }
+
     static func unavailable(_ message: String, retryAfter: Int) -> APIError {
         var error = APIError(503, "unavailable", message)
         error.headers = [("Retry-After", String(retryAfter))]
         return error
-    }
-
-    static func invalidJSON(_ error: JSONParseError) -> APIError {
-        APIError(400, "invalid_json", "the body is not valid JSON: \(error.description)")
     }
 }
 

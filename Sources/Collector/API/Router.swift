@@ -1,29 +1,35 @@
-import CCrypto
 import HTTPServer
 import Logging
 import TextFormats
-import Threads
 
 /// The API's front door: finds the endpoint, checks method, content type and key, then hands the request on.
 /// Answers come back later from writer and worker threads through the `ResponseWriter`.
-final class CollectorResponder: HTTPResponder {
+final class Router: HTTPResponder {
     private let endpoints: [String: any Endpoint]
-    private let context: CollectorContext
+    private let keys: KeyStore
+    private let observer: RequestObserver
+    private let retryAfterSeconds: Int
 
-    init(context: CollectorContext, endpoints: [any Endpoint]) {
-        self.context = context
+    init(endpoints: [any Endpoint], keys: KeyStore, observer: RequestObserver, retryAfterSeconds: Int) {
         self.endpoints = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.path, $0) })
+        self.keys = keys
+        self.observer = observer
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     func bodyLimit(for head: HTTPRequestHead) -> Int? {
-        endpoints[head.path]?.bodyLimit(context.settings)
+        endpoints[head.path]?.bodyLimit
+    }
+
+    func response(for refusal: ServerRefusal) -> HTTPResponse {
+        APIError(refusal).response
     }
 
     func respond(to request: HTTPRequest, writer: ResponseWriter) {
         let head = request.head
-        let route = endpoints[head.path]?.path ?? "unknown"
-        let writer = observed(writer, request: head, route: route)
-        guard let endpoint = endpoints[head.path] else {
+        let endpoint = endpoints[head.path]
+        let writer = observer.observe(writer, request: head, route: endpoint?.path ?? "unknown")
+        guard let endpoint else {
             return writer.write(APIError(404, "not_found", "no such endpoint: \(head.path)").response)
         }
         guard endpoint.methods.contains(head.method) else {
@@ -33,79 +39,44 @@ final class CollectorResponder: HTTPResponder {
             return writer.write(error.response)
         }
         if let error = endpoint.checkContentType(head) { return writer.write(error.response) }
-        guard endpoint.requiresKey else { return endpoint.handle(request, host: nil, writer: writer) }
+        guard endpoint.requiresKey else { return endpoint.handle(request, caller: .anonymous, writer: writer) }
         guard let key = Self.apiKey(in: head.headers) else {
-            return writer.write(APIError(401, "missing_api_key", "send the host's API key in the X-API-Key header").response)
+            return writer.write(APIError(401, "missing_api_key", Self.missingKeyMessage).response)
         }
-        context.keys.host(forKey: key.utf8) { [context] outcome in
+        keys.host(forKey: key.utf8) { [observer, retryAfterSeconds] outcome in
             switch outcome {
             case .host(let host):
-                endpoint.handle(request, host: host, writer: writer)
+                endpoint.handle(request, caller: .host(host), writer: writer)
             case .unknown:
-                writer.write(APIError(401, "invalid_api_key", "the API key is unknown or revoked").response)
+                writer.write(APIError(401, "invalid_api_key", Self.unknownKeyMessage).response)
             case .unavailable(let reason):
-                context.logger.warning("key check failed", metadata: ["reason": "\(reason)"])
+                observer.logger.warning("key check failed", metadata: ["reason": "\(reason)"])
                 writer.write(APIError.unavailable("the database is unavailable; retry shortly",
-                                                  retryAfter: context.settings.retryAfterSeconds).response)
+                                                  retryAfter: retryAfterSeconds).response)
             }
         }
     }
 
-    /// Every answer carries `X-Request-Id` (the client's, or a new one), is counted, and is logged: one line per
-    /// request at debug, a warning for each 5xx.
-    private func observed(_ writer: ResponseWriter, request head: HTTPRequestHead, route: String) -> ResponseWriter {
-        let started = MonotonicClock.now
-        let requestID = Self.requestID(from: head.headers["X-Request-Id"])
-        let (metrics, logger) = (context.metrics, context.logger)
-        return ResponseWriter { response in
-            var response = response
-            response.headers.add(name: "X-Request-Id", value: requestID)
-            let seconds = Double(MonotonicClock.now - started) / 1e9
-            metrics.request(route: route, status: response.status, seconds: seconds)
-            let metadata: Logger.Metadata = [
-                "request_id": "\(requestID)", "method": "\(head.method)", "route": "\(route)",
-                "status": "\(response.status)", "duration_ms": "\(Int(seconds * 1000))",
-            ]
-            if response.status >= 500 {
-                logger.warning("request failed", metadata: metadata)
-            } else {
-                logger.debug("request", metadata: metadata)
-            }
-            writer.write(response)
-        }
-    }
+    static let missingKeyMessage = "send the host's API key in the X-API-Key header (or as Authorization: Bearer <key>); "
+        + "the collector's operator makes one per host with `collector keys create --host <name>`"
+    static let unknownKeyMessage = "the API key is unknown or revoked: check the key this host sends in X-API-Key, "
+        + "or ask the collector's operator for a new one (`collector keys create --host <name>`)"
 
-    /// A client's request id when it is short and printable (it goes into logs), else a new random one.
-    static func requestID(from given: String?) -> String {
-        if let given, !given.isEmpty, given.utf8.count <= 128,
-           given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            return given
-        }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        _ = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, 16) }
-        return Hex.string(bytes)
-    }
+    /// Longest key taken from a header; real keys are 64 characters.
+    static let maxKeyBytes = 256
 
     /// The key from `X-API-Key`, or from `Authorization: Bearer <key>`.
     static func apiKey(in headers: HTTPHeaders) -> String? {
-        if let key = headers["X-API-Key"]?.trimmingWhitespace(), !key.isEmpty, key.utf8.count <= 256 {
+        if let key = headers["X-API-Key"]?.trimmingSpacesAndTabs(), !key.isEmpty, key.utf8.count <= maxKeyBytes {
             return String(key)
         }
         if let authorization = headers["Authorization"] {
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                let key = parts[1].trimmingWhitespace()
-                if !key.isEmpty && key.utf8.count <= 256 { return String(key) }
+                let key = parts[1].trimmingSpacesAndTabs()
+                if !key.isEmpty && key.utf8.count <= maxKeyBytes { return String(key) }
             }
         }
         return nil
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> SubSequence {
-        let start = firstIndex(where: { $0 != " " && $0 != "\t" }) ?? endIndex
-        let end = lastIndex(where: { $0 != " " && $0 != "\t" }).map { index(after: $0) } ?? start
-        return end > start ? self[start..<end] : self[start..<start]
     }
 }

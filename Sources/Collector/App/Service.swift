@@ -1,12 +1,12 @@
 import HTTPServer
-import JSON
 import Logging
 import Postgres
 import Spool
 import Threads
 
-/// The running collector: pool, migrations, key store, group-commit writer and HTTP server, wired together
-/// and taken down in the reverse order.
+/// The running collector: pool, migrations, keys, spool, group-commit writer, HTTP servers. Built in two steps:
+/// everything that can fail without starting a thread first (connect, migrate, load keys, open the spool),
+/// then the parts that own threads, which `shutdown` (or a failure to listen) stops in reverse order.
 public final class Service: Sendable {
     public let settings: Settings
     public let pool: ConnectionPool
@@ -24,101 +24,54 @@ public final class Service: Sendable {
     public init(settings: Settings, logger: Logger) throws(ServiceError) {
         self.settings = settings
         self.logger = logger
-        let pool = ConnectionPool(configuration: settings.poolConfiguration)
-        self.pool = pool
-        let connection: PostgresConnection
-        do {
-            connection = try pool.acquire()
-        } catch {
-            throw ServiceError("cannot reach PostgreSQL at start: \(error). Check DATABASE_URL and that the server is running.")
-        }
-        defer { pool.release(connection) }
-        do {
-            let applied = try Migrator(directory: settings.migrationsDirectory).migrate(connection)
-            for name in applied { logger.info("applied migration", metadata: ["file": "\(name)"]) }
-        } catch {
-            throw ServiceError(error.description)
-        }
-        let keyCache = KeyCache(validFor: .seconds(settings.keyCacheSeconds), unknownFor: .seconds(settings.unknownKeyCacheSeconds))
-        if settings.spoolMaxBytes > 0 {
-            let journal: Journal
-            do {
-                journal = try Journal(directory: settings.spoolDirectory, maxBytes: settings.spoolMaxBytes)
-            } catch {
-                throw ServiceError("cannot open the spool in SPOOL_DIR=\(settings.spoolDirectory): \(error)")
-            }
-            let recovery = journal.recovery
-            if recovery.tornBytes > 0 || recovery.corruptBytes > 0 {
-                logger.error("spool damaged: dropped what could not be read", metadata: [
-                    "torn_bytes": "\(recovery.tornBytes)", "corrupt_bytes": "\(recovery.corruptBytes)",
-                ])
-            }
-            if recovery.pendingRecords > 0 {
-                logger.info("spool holds records from before, replaying", metadata: [
-                    "records": "\(recovery.pendingRecords)", "bytes": "\(recovery.pendingBytes)",
-                ])
-            }
-            spool = DiskSpool(journal: journal, pool: pool, retryInterval: .milliseconds(settings.spoolRetryMilliseconds),
-                              logger: logger)
-        } else {
-            spool = nil
-        }
-        spool?.startReplaying()
-        retention = RetentionSweeper(pool: pool, eventDays: settings.retentionDays,
-                                     transcriptDays: settings.transcriptRetentionDays,
-                                     interval: .seconds(settings.retentionIntervalMinutes * 60), logger: logger)
-        let metrics = Metrics()
-        workers = WorkerPool(name: "db-worker", threads: settings.databaseWorkers, maxQueuedJobs: 4096)
+        pool = ConnectionPool(configuration: settings.database)
+        let keyCache = KeyCache(validFor: settings.keyCacheTime, unknownFor: settings.unknownKeyCacheTime,
+                                maxEntries: settings.keyCacheMaxEntries)
+        try Self.prepareDatabase(pool: pool, settings: settings, keys: keyCache, logger: logger)
+        spool = try Self.openSpool(settings: settings, pool: pool, logger: logger)
+
+        let metrics = SelfMetrics()
+        workers = WorkerPool(name: "db-worker", threads: settings.databaseWorkers, maxQueuedJobs: settings.databaseQueueMaxJobs)
         ingest = IngestWriter(pool: pool, spool: spool, writers: settings.ingestWriters, maxGroupEvents: settings.groupCommitMaxEvents,
                               maxQueuedEvents: settings.ingestQueueMaxEvents, metrics: metrics, logger: logger)
+        retention = RetentionSweeper(pool: pool, eventDays: settings.retentionDays, transcriptDays: settings.transcriptRetentionDays,
+                                     interval: settings.retentionInterval, batchRows: settings.retentionBatchRows, logger: logger)
         let keys = KeyStore(cache: keyCache, pool: pool, workers: workers)
-        do {
-            let count = try keys.warm(on: connection)
-            logger.info("loaded host keys", metadata: ["active": "\(count)"])
-        } catch {
-            throw ServiceError("cannot read api_keys: \(error)")
-        }
-        let context = CollectorContext(settings: settings, keys: keys, ingest: ingest,
-                                       rateLimiter: RateLimiter(eventsPerMinute: settings.rateLimitEventsPerMinute),
-                                       metrics: metrics,
-                                       spool: spool, pool: pool,
-                                       workers: workers, logger: logger, jsonLimits: JSONLimits(maxDepth: settings.maxJSONDepth))
-        let responder = CollectorResponder(context: context, endpoints: [
-            BatchEndpoint(context: context), TranscriptEndpoint(context: context), HealthEndpoint(context: context),
-            ClaudeCodeHookEndpoint(context: context), OTLPLogsEndpoint(context: context), OTLPMetricsEndpoint(context: context),
-        ])
-        let server = HTTPServer(configuration: settings.serverConfiguration, responder: responder)
+        let router = Router(
+            endpoints: Self.endpoints(settings: settings, pool: pool, workers: workers, ingest: ingest, spool: spool,
+                                      metrics: metrics, logger: logger),
+            keys: keys, observer: RequestObserver(metrics: metrics, logger: logger),
+            retryAfterSeconds: settings.server.retryAfterSeconds)
+        let server = HTTPServer(configuration: settings.server, responder: router)
         self.server = server
         if settings.metricsPort > 0 {
-            var configuration = ServerConfiguration()
-            configuration.host = settings.metricsHost
-            configuration.port = settings.metricsPort
-            configuration.eventLoops = 1
-            configuration.maxConnections = 64
-            let (ingest, spool) = (ingest, spool)
-            metricsServer = HTTPServer(configuration: configuration, responder: MetricsResponder {
-                metrics.render(Metrics.Gauges(
+            let (ingest, spool, pool) = (ingest, spool, pool)
+            metricsServer = HTTPServer(configuration: settings.metricsServer, responder: MetricsResponder {
+                metrics.render(SelfMetrics.Gauges(
                     pool: pool.statistics, openConnections: server.openConnections, queuedEvents: ingest.queuedEvents,
                     spoolRecords: spool?.journal.pendingRecords, spoolBytes: spool?.journal.pendingBytes))
             })
         } else {
             metricsServer = nil
         }
+
+        spool?.startReplaying()
         do {
             try server.start()
+        } catch {
+            stop()
+            throw ServiceError("cannot listen on \(settings.server.host):\(settings.server.port): \(error). "
+                               + "Another process may use the port: choose another with PORT.")
+        }
+        do {
             try metricsServer?.start()
         } catch {
-            let address = server.port == 0
-                ? "\(settings.host):\(settings.port)" : "\(settings.metricsHost):\(settings.metricsPort) (metrics)"
-            server.shutdown()
-            ingest.shutdown()
-            spool?.stop()
-            workers.shutdown()
-            pool.close()
-            throw ServiceError("cannot listen on \(address): \(error)")
+            stop()
+            throw ServiceError("cannot listen on \(settings.metricsHost):\(settings.metricsPort) for /metrics: \(error). "
+                               + "Another process may use the port: choose another with METRICS_PORT, or 0 to turn it off.")
         }
         retention.start()
-        logger.info("collector listening", metadata: ["host": "\(settings.host)", "port": "\(server.port)"])
+        logger.info("collector listening", metadata: ["host": "\(settings.server.host)", "port": "\(server.port)"])
     }
 
     /// The port the server listens on.
@@ -128,6 +81,12 @@ public final class Service: Sendable {
     /// or the spool), pool closed.
     public func shutdown() {
         logger.info("shutting down")
+        stop()
+        logger.info("stopped")
+    }
+
+    /// Stops whatever runs, in the reverse order of starting; each part's stop is harmless when it never started.
+    private func stop() {
         server.shutdown()
         metricsServer?.shutdown()
         ingest.shutdown()
@@ -135,7 +94,81 @@ public final class Service: Sendable {
         retention.stop()
         workers.shutdown()
         pool.close()
-        logger.info("stopped")
+    }
+
+    /// Every route, each given what it needs.
+    private static func endpoints(
+        settings: Settings, pool: ConnectionPool, workers: WorkerPool, ingest: IngestWriter, spool: DiskSpool?,
+        metrics: SelfMetrics, logger: Logger
+    ) -> [any Endpoint] {
+        let retryAfter = settings.server.retryAfterSeconds
+        let pipeline = IngestPipeline(
+            rateLimiter: RateLimiter(eventsPerMinute: settings.rateLimitEventsPerMinute), queue: ingest, metrics: metrics,
+            retryAfterSeconds: retryAfter)
+        let database = DatabaseWork(workers: workers, pool: pool, retryAfterSeconds: retryAfter, logger: logger)
+        let json = settings.jsonLimits
+        return [
+            BatchEndpoint(decoder: EventDecoder(maxEvents: settings.maxEventsPerBatch, jsonLimits: json),
+                          bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
+            TranscriptEndpoint(bodyLimit: settings.maxTranscriptBytes, jsonLimits: json, database: database, spool: spool),
+            HealthEndpoint(database: database, spool: spool, bodyLimit: settings.maxBodyBytes),
+            ClaudeCodeHookEndpoint(decoder: ClaudeCodeHookDecoder(fieldMaxBytes: settings.hookFieldMaxBytes, jsonLimits: json),
+                                   bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
+            OTLPLogsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, pipeline: pipeline),
+            OTLPMetricsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, database: database),
+        ]
+    }
+
+    /// Connects, applies pending migrations and loads the active keys, on one connection.
+    private static func prepareDatabase(
+        pool: ConnectionPool, settings: Settings, keys: KeyCache, logger: Logger
+    ) throws(ServiceError) {
+        let connection: PostgresConnection
+        do {
+            connection = try pool.acquire()
+        } catch {
+            throw ServiceError("cannot reach PostgreSQL at start: \(error). Check DATABASE_URL and that the server is running.")
+        }
+        defer { pool.release(connection) }
+        guard let directory = MigrationsLocation.resolve(explicit: settings.migrationsDirectory) else {
+            throw ServiceError(MigrationsLocation.notFound)
+        }
+        do {
+            let applied = try Migrator(directory: directory).migrate(connection)
+            for name in applied { logger.info("applied migration", metadata: ["file": "\(name)"]) }
+        } catch {
+            throw ServiceError(error.description)
+        }
+        do {
+            let count = try KeyStore.warm(keys, on: connection)
+            logger.info("loaded host keys", metadata: ["active": "\(count)"])
+        } catch {
+            throw ServiceError("cannot read api_keys: \(error)")
+        }
+    }
+
+    /// The spool in SPOOL_DIR, or nil when SPOOL_MAX_BYTES is 0; logs what it recovered from an earlier run.
+    private static func openSpool(settings: Settings, pool: ConnectionPool, logger: Logger) throws(ServiceError) -> DiskSpool? {
+        guard settings.spoolMaxBytes > 0 else { return nil }
+        let journal: Journal
+        do {
+            journal = try Journal(directory: settings.spoolDirectory, maxBytes: settings.spoolMaxBytes)
+        } catch {
+            throw ServiceError("cannot open the spool in SPOOL_DIR=\(settings.spoolDirectory): \(error)")
+        }
+        let recovery = journal.recovery
+        if recovery.tornBytes > 0 || recovery.corruptBytes > 0 {
+            logger.error("spool damaged: dropped what could not be read", metadata: [
+                "torn_bytes": "\(recovery.tornBytes)", "corrupt_bytes": "\(recovery.corruptBytes)",
+            ])
+        }
+        if recovery.pendingRecords > 0 {
+            logger.info("spool holds records from before, replaying", metadata: [
+                "records": "\(recovery.pendingRecords)", "bytes": "\(recovery.pendingBytes)",
+            ])
+        }
+        return DiskSpool(journal: journal, pool: pool, retryInterval: settings.spoolRetryInterval,
+                         replayBatchBytes: settings.spoolReplayBatchBytes, logger: logger)
     }
 }
 

@@ -11,7 +11,7 @@ struct ClaudeCodeHookDecoder: Sendable {
     var fieldMaxBytes: Int
     var jsonLimits: JSONLimits
 
-    func decode(_ body: [UInt8], hostID: String, receivedAt: Int64) throws(APIError) -> EventBatch {
+    func decode(_ body: [UInt8], hostID: String, receivedAt: Int64) throws(ValidationError) -> EventBatch {
         let root = try JSONBody.object(body, limits: jsonLimits, expected: "the JSON object Claude Code sends to a hook").root
         var eventType: [UInt8]?
         var sessionID: [UInt8]?
@@ -23,18 +23,18 @@ struct ClaudeCodeHookDecoder: Sendable {
             let key = member.key
             let value = member.value
             if key.equals("hook_event_name") {
-                eventType = try requiredText(value, field: "hook_event_name", maxLength: EventSchema.eventType.maxLength)
+                eventType = try Self.requiredText(value, field: "hook_event_name", maxLength: EventSchema.eventType.maxLength)
                 continue
             }
             if key.equals("session_id") {
-                sessionID = try requiredText(value, field: "session_id", maxLength: EventSchema.sessionID.maxLength)
+                sessionID = try Self.requiredText(value, field: "session_id", maxLength: EventSchema.sessionID.maxLength)
                 continue
             }
-            if key.equals("tool_name"), let text = value.string, text.unicodeScalarCount <= EventSchema.toolName.maxLength {
-                toolName = text.decodedBytes()
+            if key.equals("tool_name"), let text = EventSchema.toolName.fitting(value.string) {
+                toolName = text
                 continue
             }
-            if key.equals("duration_ms"), let milliseconds = Self.milliseconds(value) {
+            if key.equals("duration_ms"), let milliseconds = Latency.rounded(value) {
                 latency = milliseconds
                 continue
             }
@@ -49,41 +49,25 @@ struct ClaudeCodeHookDecoder: Sendable {
                 attributes.add(key: key.decoded() + "_truncated", value: String(originalSize).utf8)
             }
         }
-        guard let eventType else {
-            throw APIError(400, "missing_field", "the body needs hook_event_name", field: "hook_event_name")
-        }
-        guard let sessionID else {
-            throw APIError(400, "missing_field", "the body needs session_id", field: "session_id")
-        }
-        var eventID: [UInt8]?
+        guard let eventType else { throw .missing("hook_event_name", "the body needs hook_event_name") }
+        guard let sessionID else { throw .missing("session_id", "the body needs session_id") }
+        var row = EventRow(sessionID: sessionID, eventType: eventType, timestamp: receivedAt, attributes: attributes.finished())
+        row.agentName = Array(Self.agentName.utf8)
+        row.toolName = toolName
+        row.latencyMs = latency
         if let toolUseID, !toolUseID.isEmpty {
             let id = toolUseID + Array(":".utf8) + eventType
-            if String(decoding: id, as: UTF8.self).unicodeScalars.count <= EventSchema.eventID.maxLength { eventID = id }
+            if String(decoding: id, as: UTF8.self).unicodeScalars.count <= EventSchema.eventID.maxLength { row.eventID = id }
         }
-        var columns = OptionalColumns()
-        columns[EventSchema.agentName] = Array(Self.agentName.utf8)
-        columns[EventSchema.toolName] = toolName
         var batch = EventBatch(hostID: hostID)
-        var seenIDs: Set<String> = []
-        batch.append(EventRow(sessionID: sessionID, eventType: eventType, timestamp: receivedAt, optionalText: columns.values,
-                              latencyMs: latency, eventID: eventID, attributes: attributes.finished()),
-                     seenIDs: &seenIDs)
+        batch.append(row)
         return batch
     }
 
-    private func requiredText(_ value: JSONValue, field: String, maxLength: Int) throws(APIError) -> [UInt8] {
+    private static func requiredText(_ value: JSONValue, field: String, maxLength: Int) throws(ValidationError) -> [UInt8] {
         guard let text = value.string, text.unicodeScalarCount >= 1, text.unicodeScalarCount <= maxLength else {
-            throw APIError(400, "invalid_field", "\(field) must be a string of 1 to \(maxLength) characters", field: field)
+            throw ValidationError("invalid_field", "\(field) must be a string of 1 to \(maxLength) characters", field: field)
         }
         return text.decodedBytes()
-    }
-
-    /// A duration in milliseconds that fits the latency column: a number from 0 up, rounded.
-    static func milliseconds(_ value: JSONValue) -> Int32? {
-        if let whole = value.int64 {
-            return whole >= 0 ? Int32(clamping: whole) : nil
-        }
-        guard let number = value.double, number.isFinite, number >= 0 else { return nil }
-        return number >= Double(Int32.max) ? Int32.max : Int32(number.rounded())
     }
 }

@@ -1,3 +1,5 @@
+import JSON
+
 /// The fields of an event the collector understands, and the most each may hold (in Unicode code points).
 /// Everything else an event carries is kept, exactly, in `attributes`.
 enum EventSchema {
@@ -13,11 +15,36 @@ enum EventSchema {
     static let timestamp = "timestamp"
     static let latencyMs = "latencyMs"
 
-    /// The optional text columns, in the order the insert statement takes them.
-    static let optionalText = [agentName, decision, decisionReason, toolName, modelTier]
-
     struct Field: Sendable {
         let name: String
         let maxLength: Int
+
+        /// A string or null: its UTF-8 bytes, nil for null. `index` names the event in errors.
+        func optionalText(_ value: JSONValue, index: Int? = nil) throws(ValidationError) -> [UInt8]? {
+            if value.isNull { return nil }
+            guard let text = value.string else {
+                throw ValidationError("invalid_field", "\(name) must be a string or null", index: index, field: name)
+            }
+            guard text.unicodeScalarCount <= maxLength else {
+                throw ValidationError("field_too_long", "\(name) is longer than \(maxLength) characters", index: index,
+                                      field: name)
+            }
+            return text.hasEscapes ? text.decodedBytes() : Array(text.rawContent)
+        }
+
+        /// A string of 1 to `maxLength` characters.
+        func requiredText(_ value: JSONValue, index: Int? = nil) throws(ValidationError) -> [UInt8] {
+            guard let text = try optionalText(value, index: index), !text.isEmpty else {
+                throw ValidationError("invalid_field", "\(name) must be a string of 1 to \(maxLength) characters",
+                                      index: index, field: name)
+            }
+            return text
+        }
+
+        /// A string that fits, or nil: for formats where a value too long for its column stays in `attributes`.
+        func fitting(_ text: JSONString?) -> [UInt8]? {
+            guard let text, text.unicodeScalarCount <= maxLength else { return nil }
+            return text.decodedBytes()
+        }
     }
 }

@@ -6,18 +6,18 @@ enum JSONBody {
     /// `expected` finishes the sentence "the body must be ..." for a client that sent something else.
     static func object(
         _ body: [UInt8], limits: JSONLimits, expected: String, allowDuplicateKeys: Bool = false
-    ) throws(APIError) -> JSONDocument {
+    ) throws(ValidationError) -> JSONDocument {
         let document: JSONDocument
         do {
             document = try JSONDocument.parse(body, limits: limits)
         } catch {
-            throw .invalidJSON(error)
+            throw ValidationError("invalid_json", "the body is not valid JSON: \(error.description)")
         }
         guard document.root.kind == .object else {
-            throw APIError(400, "invalid_body", "the body must be \(expected)")
+            throw ValidationError("invalid_body", "the body must be \(expected)")
         }
         if !allowDuplicateKeys, let duplicate = document.root.firstDuplicateKey() {
-            throw APIError(400, "duplicate_key", "the body has the key \"\(duplicate)\" twice", field: duplicate)
+            throw ValidationError("duplicate_key", "the body has the key \"\(duplicate)\" twice", field: duplicate)
         }
         return document
     }

@@ -75,8 +75,16 @@ enum Timestamp {
 
     static func nowMicrosecondsSince2000() -> Int64 {
         let now = WallClock.now
-        return (Int64(now.seconds) - 946_684_800) * 1_000_000 + Int64(now.nanoseconds / 1000)
+        return Int64(now.seconds) * 1_000_000 + Int64(now.nanoseconds / 1000) - unixEpochMicrosecondsSince2000
     }
+
+    /// Nanoseconds since 1970 (OTLP's times) as microseconds since 2000 (PostgreSQL's).
+    static func microsecondsSince2000(unixNanoseconds nanos: UInt64) -> Int64 {
+        Int64(nanos / 1000) - unixEpochMicrosecondsSince2000
+    }
+
+    /// 1970-01-01 to 2000-01-01.
+    static let unixEpochMicrosecondsSince2000: Int64 = 946_684_800_000_000
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -30,8 +30,7 @@ public struct KeyAdministration: Sendable {
     /// the future), so the host can switch without a gap. Returns the new key, shown once.
     public func rotate(host: String, grace: Duration, description: String?) throws(PostgresError) -> String {
         let key = APIKey.generate()
-        try connection.execute("BEGIN")
-        do {
+        try connection.transaction { connection throws(PostgresError) in
             try connection.execute(
                 """
                 UPDATE api_keys SET revoked_at = now() + make_interval(secs => $2)
@@ -41,10 +40,6 @@ public struct KeyAdministration: Sendable {
             try connection.execute(
                 "INSERT INTO api_keys (key_hash, host_id, description) VALUES ($1, $2, $3)",
                 [.text(APIKey.hash(key.utf8)), .text(host), description.map(PostgresParameter.text)])
-            try connection.execute("COMMIT")
-        } catch {
-            _ = try? connection.execute("ROLLBACK")
-            throw error
         }
         return key
     }

@@ -23,7 +23,7 @@ final class KeyCache: Sendable {
     private let unknownNanoseconds: UInt64
     private let maxEntries: Int
 
-    init(validFor: Duration, unknownFor: Duration, maxEntries: Int = 100_000) {
+    init(validFor: Duration, unknownFor: Duration, maxEntries: Int) {
         validNanoseconds = MonotonicClock.nanoseconds(validFor)
         unknownNanoseconds = MonotonicClock.nanoseconds(unknownFor)
         self.maxEntries = maxEntries

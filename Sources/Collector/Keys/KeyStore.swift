@@ -50,7 +50,7 @@ final class KeyStore: Sendable {
 
     /// Loads every active key at start, so that the first requests after a restart need no look-up, and
     /// hosts known then are still recognised if PostgreSQL goes away before their first request.
-    func warm(on connection: PostgresConnection) throws(PostgresError) -> Int {
+    static func warm(_ cache: KeyCache, on connection: PostgresConnection) throws(PostgresError) -> Int {
         let rows = try connection.execute("SELECT key_hash, host_id FROM api_keys WHERE revoked_at IS NULL OR revoked_at > now()").rows
         for row in rows {
             if let hash = row[0], let host = row[1] { cache.remember(hash, host: host) }

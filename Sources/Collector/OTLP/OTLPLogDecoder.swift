@@ -17,13 +17,12 @@ struct OTLPLogDecoder: Sendable {
         var rejections: OTLPRejections
     }
 
-    func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(APIError) -> Decoded {
+    func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> Decoded {
         var batch = EventBatch(hostID: hostID)
-        var rejections = OTLPRejections()
-        var seenIDs: Set<String> = []
-        for (resourceIndex, resourceLogs) in try OTLPRequest.objects(root, "resourceLogs", path: "").enumerated() {
+        var rejections = OTLPRejections(of: "log records")
+        for (resourceIndex, resourceLogs) in try OTLPValue.objects(root, "resourceLogs", path: "").enumerated() {
             let resourcePath = "resourceLogs[\(resourceIndex)]"
-            let scopeLogs = try OTLPRequest.objects(resourceLogs, "scopeLogs", path: resourcePath + ".")
+            let scopeLogs = try OTLPValue.objects(resourceLogs, "scopeLogs", path: resourcePath + ".")
             let resource: OTLPResource
             do {
                 resource = try OTLPResource(resourceLogs.member("resource"))
@@ -40,14 +39,14 @@ struct OTLPLogDecoder: Sendable {
                 do {
                     records = try OTLPValue.list(scopeLog.member("logRecords"), "logRecords")
                 } catch {
-                    throw APIError(400, "invalid_body", "\(scopePath).logRecords must be an array", field: "logRecords")
+                    throw ValidationError("invalid_body", "\(scopePath).logRecords must be an array", field: "logRecords")
                 }
                 for (recordIndex, record) in records.enumerated() {
                     do {
                         let position = Array("\(resourceIndex)/\(scopeIndex)/\(recordIndex)".utf8)
                         let row = try Self.event(record, position: position, resource: resource, scope: scope,
                                                  receivedAt: receivedAt)
-                        batch.append(row, seenIDs: &seenIDs)
+                        batch.append(row)
                         rejections.accepted()
                     } catch {
                         rejections.reject(at: "\(scopePath).logRecords[\(recordIndex)]", error.message)
@@ -123,37 +122,15 @@ struct OTLPLogDecoder: Sendable {
         attributes.add(key: "resource", value: resource.attributes)
         if let scope { attributes.add(key: "scope", value: scope) }
 
-        var columns = OptionalColumns()
-        columns[EventSchema.agentName] = resource.serviceName
-        columns[EventSchema.toolName] = text(known["tool_name"], fitting: EventSchema.toolName)
-        columns[EventSchema.modelTier] = text(known["model"], fitting: EventSchema.modelTier)
-        columns[EventSchema.decision] = text(known["decision"], fitting: EventSchema.decision)
-        return EventRow(
-            sessionID: session.decodedBytes(), eventType: eventType, timestamp: time, optionalText: columns.values,
-            latencyMs: known["duration_ms"].flatMap(milliseconds), eventID: ContentHash.id(prefix: "otlp-", position[...], resource.raw, record.rawBytes),
-            attributes: attributes.finished())
-    }
-
-    /// A string attribute's text when it fits its column; longer ones stay only in `attributes`.
-    private static func text(_ anyValue: JSONValue?, fitting field: EventSchema.Field) -> [UInt8]? {
-        guard let text = OTLPValue.string(anyValue), text.unicodeScalarCount <= field.maxLength else { return nil }
-        return text.decodedBytes()
-    }
-
-    /// `duration_ms` as Claude Code sends it: an intValue or doubleValue, or (for tool results) a string of digits.
-    private static func milliseconds(_ anyValue: JSONValue) -> Int32? {
-        let number: Double?
-        if let int = anyValue.member("intValue").flatMap(OTLPValue.int64) {
-            number = Double(int)
-        } else if let double = anyValue.member("doubleValue").flatMap(OTLPValue.double) {
-            number = double
-        } else if let text = OTLPValue.string(anyValue)?.decoded() {
-            number = Double(text)
-        } else {
-            number = nil
-        }
-        guard let number, number.isFinite, number >= 0 else { return nil }
-        return number >= Double(Int32.max) ? Int32.max : Int32(number.rounded())
+        var row = EventRow(sessionID: session.decodedBytes(), eventType: eventType, timestamp: time,
+                           attributes: attributes.finished())
+        row.agentName = resource.serviceName
+        row.toolName = EventSchema.toolName.fitting(OTLPValue.string(known["tool_name"]))
+        row.modelTier = EventSchema.modelTier.fitting(OTLPValue.string(known["model"]))
+        row.decision = EventSchema.decision.fitting(OTLPValue.string(known["decision"]))
+        row.latencyMs = known["duration_ms"].flatMap(OTLPValue.number).flatMap(Latency.rounded)
+        row.eventID = ContentHash.id(prefix: "otlp-", position[...], resource.raw, record.rawBytes)
+        return row
     }
 
     /// `{"name": ..., "version": ...}` of an instrumentation scope, nil without one.
@@ -164,42 +141,6 @@ struct OTLPLogDecoder: Sendable {
             if let value = scope.member(field), value.kind == .string { object.add(key: field, value: value.rawBytes) }
         }
         return object.isEmpty ? nil : object.finished()
-    }
-}
-
-/// A resource of an export: its attributes as a JSON object, and the ones events take columns from.
-struct OTLPResource: Sendable {
-    /// The resource's source text, part of every idempotency key under it.
-    let raw: ArraySlice<UInt8>
-    let attributes: [UInt8]
-    /// `service.name`, when it fits the agent column.
-    let serviceName: [UInt8]?
-    let sessionID: JSONString?
-
-    init(_ resource: JSONValue?) throws(OTLPValueError) {
-        raw = resource?.rawBytes ?? []
-        guard let resource, !resource.isNull else {
-            attributes = Array("{}".utf8)
-            serviceName = nil
-            sessionID = nil
-            return
-        }
-        guard resource.kind == .object else { throw OTLPValueError("resource must be an object") }
-        var attributes: [UInt8] = []
-        try OTLPValue.appendObject(resource.member("attributes"), to: &attributes)
-        self.attributes = attributes
-        var serviceName: [UInt8]?
-        var sessionID: JSONString?
-        try OTLPValue.forEach(resource.member("attributes")) { (key, value) throws(OTLPValueError) in
-            if key.equals("service.name"), let text = OTLPValue.string(value),
-               text.unicodeScalarCount <= EventSchema.agentName.maxLength {
-                serviceName = text.decodedBytes()
-            } else if key.equals("session.id") {
-                sessionID = OTLPValue.string(value)
-            }
-        }
-        self.serviceName = serviceName
-        self.sessionID = sessionID
     }
 }
 

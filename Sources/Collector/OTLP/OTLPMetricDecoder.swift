@@ -12,12 +12,12 @@ struct OTLPMetricDecoder: Sendable {
         var rejections: OTLPRejections
     }
 
-    func decode(_ root: JSONValue, receivedAt: Int64) throws(APIError) -> Decoded {
-        var columns = MetricColumns()
-        var rejections = OTLPRejections()
-        for (resourceIndex, resourceMetrics) in try OTLPRequest.objects(root, "resourceMetrics", path: "").enumerated() {
+    func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> Decoded {
+        var columns = MetricColumns(hostID: hostID)
+        var rejections = OTLPRejections(of: "data points")
+        for (resourceIndex, resourceMetrics) in try OTLPValue.objects(root, "resourceMetrics", path: "").enumerated() {
             let resourcePath = "resourceMetrics[\(resourceIndex)]"
-            let scopeMetrics = try OTLPRequest.objects(resourceMetrics, "scopeMetrics", path: resourcePath + ".")
+            let scopeMetrics = try OTLPValue.objects(resourceMetrics, "scopeMetrics", path: resourcePath + ".")
             let resource: OTLPResource
             do {
                 resource = try OTLPResource(resourceMetrics.member("resource"))
@@ -33,7 +33,7 @@ struct OTLPMetricDecoder: Sendable {
             }
             for (scopeIndex, scopeMetric) in scopeMetrics.enumerated() {
                 let scopePath = "\(resourcePath).scopeMetrics[\(scopeIndex)]"
-                for (metricIndex, metric) in try OTLPRequest.objects(scopeMetric, "metrics", path: scopePath + ".").enumerated() {
+                for (metricIndex, metric) in try OTLPValue.objects(scopeMetric, "metrics", path: scopePath + ".").enumerated() {
                     decodeMetric(metric, path: "\(scopePath).metrics[\(metricIndex)]",
                                  position: "\(resourceIndex)/\(scopeIndex)/\(metricIndex)", resource: resource,
                                  receivedAt: receivedAt, into: &columns, rejections: &rejections)

@@ -102,6 +102,25 @@ enum OTLPValue {
         return value.elements
     }
 
+    /// The elements of a repeated field of the request's structure (resourceLogs, scopeMetrics, ...); absent is
+    /// empty, anything but an array of objects rejects the request.
+    static func objects(_ parent: JSONValue, _ field: String, path: String) throws(ValidationError) -> [JSONValue] {
+        guard let value = parent.member(field), !value.isNull else { return [] }
+        let elements = Array(value.elements)
+        guard value.kind == .array, elements.allSatisfy({ $0.kind == .object }) else {
+            throw ValidationError("invalid_body", "\(path)\(field) must be an array of objects", field: field)
+        }
+        return elements
+    }
+
+    /// A number `AnyValue` (`intValue` or `doubleValue`), or a string one that holds a number, as Claude Code
+    /// sends some durations.
+    static func number(_ anyValue: JSONValue) -> Double? {
+        if let int = anyValue.member("intValue").flatMap(int64) { return Double(int) }
+        if let double = anyValue.member("doubleValue").flatMap(double) { return double }
+        return string(anyValue).flatMap { Double($0.decoded()) }
+    }
+
     /// A string `AnyValue`'s text.
     static func string(_ anyValue: JSONValue?) -> JSONString? {
         anyValue?.member("stringValue")?.string
@@ -144,11 +163,8 @@ enum OTLPValue {
             throw OTLPValueError("times must be nanoseconds since 1970 as a whole number or a string of digits")
         }
         if nanos == 0 { return nil }
-        return Int64(nanos / 1000) - unixEpochMicrosecondsSince2000
+        return Timestamp.microsecondsSince2000(unixNanoseconds: nanos)
     }
-
-    /// 1970-01-01 to 2000-01-01.
-    static let unixEpochMicrosecondsSince2000: Int64 = 946_684_800_000_000
 }
 
 extension JSONDocument {

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Counters and histograms for Prometheus, rendered in its text format on the metrics port. Labels are routes,
 /// statuses and reasons from fixed sets: never a key, a host or anything a client chooses.
-final class Metrics: Sendable {
+final class SelfMetrics: Sendable {
     struct Histogram: Sendable {
         let bounds: [Double]
         var counts: [Int]
@@ -36,7 +36,7 @@ final class Metrics: Sendable {
         var eventsRejected: [String: Int] = [:]
         var batchEvents = Histogram(bounds: [1, 5, 10, 25, 50, 100, 250, 1000])
         var groupEvents = Histogram(bounds: [1, 10, 100, 500, 1000, 2500, 5000, 10000])
-        var databaseSeconds = Histogram(bounds: Metrics.latencyBounds)
+        var databaseSeconds = Histogram(bounds: SelfMetrics.latencyBounds)
     }
 
     static let latencyBounds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]

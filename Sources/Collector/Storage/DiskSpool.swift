@@ -12,15 +12,15 @@ final class DiskSpool: Sendable {
     private let pool: ConnectionPool
     private let logger: Logger
     private let retryInterval: Duration
+    /// Bytes of records read per replay transaction, about.
+    private let replayBatchBytes: Int
     private let replayer = BackgroundThread()
 
-    /// Records read per replay transaction, about.
-    static let replayBatchBytes = 4 << 20
-
-    init(journal: Journal, pool: ConnectionPool, retryInterval: Duration, logger: Logger) {
+    init(journal: Journal, pool: ConnectionPool, retryInterval: Duration, replayBatchBytes: Int, logger: Logger) {
         self.journal = journal
         self.pool = pool
         self.retryInterval = retryInterval
+        self.replayBatchBytes = replayBatchBytes
         self.logger = logger
     }
 
@@ -58,7 +58,7 @@ final class DiskSpool: Sendable {
     func replayOnce() -> Bool {
         let read: (records: [[UInt8]], next: JournalPosition)?
         do {
-            read = try journal.read(maxBytes: Self.replayBatchBytes)
+            read = try journal.read(maxBytes: replayBatchBytes)
         } catch {
             logger.error("spool read failed", metadata: ["error": "\(error)"])
             return false
@@ -104,16 +104,9 @@ final class DiskSpool: Sendable {
             case .transcript(let upload): transcripts.append(upload)
             }
         }
-        do {
-            try connection.execute("BEGIN")
-            if columns.count > 0 {
-                try connection.execute(prepared: "insert_events", sql: EventColumns.insertSQL, columns.parameters)
-            }
+        try connection.transaction { connection throws(PostgresError) in
+            if columns.count > 0 { _ = try columns.insert(on: connection) }
             for upload in transcripts { _ = try upload.save(on: connection) }
-            try connection.execute("COMMIT")
-        } catch {
-            if connection.isUsable && !connection.isIdle { _ = try? connection.execute("ROLLBACK") }
-            throw error
         }
     }
 }

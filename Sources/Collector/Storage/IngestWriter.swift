@@ -33,12 +33,12 @@ final class IngestWriter: Sendable {
     private let maxGroupEvents: Int
     private let maxQueuedEvents: Int
     private let logger: Logger
-    private let metrics: Metrics
+    private let metrics: SelfMetrics
     private let state = ConditionLock(State())
     private let threads = ConditionLock<[OSThread]>([])
 
     init(
-        pool: ConnectionPool, spool: DiskSpool?, writers: Int, maxGroupEvents: Int, maxQueuedEvents: Int, metrics: Metrics,
+        pool: ConnectionPool, spool: DiskSpool?, writers: Int, maxGroupEvents: Int, maxQueuedEvents: Int, metrics: SelfMetrics,
         logger: Logger
     ) {
         self.pool = pool
@@ -122,40 +122,26 @@ final class IngestWriter: Sendable {
     }
 
     /// One transaction for the whole group. The plain insert tells only how many rows went in; when that is
-    /// fewer than were sent, some eventIds were repeats, and the insert is redone telling which.
+    /// fewer than were sent, some eventIds were repeats: that transaction is rolled back and the insert redone
+    /// telling which, so each batch learns its own counts.
     private func commit(_ batches: [EventBatch], on connection: PostgresConnection) throws(PostgresError) -> [IngestResult] {
         var columns = EventColumns()
         for batch in batches { columns.append(contentsOf: batch.columns) }
-        let parameters = columns.parameters
-        do {
-            try connection.execute("BEGIN")
-            let inserted = try connection.execute(prepared: "insert_events", sql: EventColumns.insertSQL, parameters)
-            if inserted.affectedRows == columns.count {
-                try connection.execute("COMMIT")
-                return batches.map { .committed(inserted: $0.count, duplicates: $0.duplicatesWithinRequest) }
+        let allNew = try connection.transaction(rollingBackOnNil: { connection throws(PostgresError) -> [IngestResult]? in
+            guard try columns.insert(on: connection) == columns.count else { return nil }
+            return batches.map { .committed(inserted: $0.count, duplicates: $0.duplicatesWithinRequest) }
+        })
+        if let allNew { return allNew }
+        var fresh = try connection.transaction { connection throws(PostgresError) in
+            try columns.insertReportingNew(on: connection)
+        }
+        return batches.map { batch in
+            var inserted = 0
+            // A pair goes to the first batch that carries it; a later one is a repeat.
+            for id in batch.eventIDs where fresh.remove(HostEventID(host: batch.hostID, id: id)) != nil {
+                inserted += 1
             }
-            try connection.execute("ROLLBACK")
-            try connection.execute("BEGIN")
-            let returned = try connection.execute(
-                prepared: "insert_events_returning", sql: EventColumns.insertReturningSQL, parameters)
-            try connection.execute("COMMIT")
-            var fresh = Set(returned.rows.map { HostEventID(host: $0[0] ?? "", id: $0[1] ?? "") })
-            return batches.map { batch in
-                var inserted = 0
-                // A pair goes to the first batch that carries it; a later one is a repeat.
-                for id in batch.eventIDs where fresh.remove(HostEventID(host: batch.hostID, id: id)) != nil {
-                    inserted += 1
-                }
-                return .committed(inserted: inserted, duplicates: batch.count - inserted + batch.duplicatesWithinRequest)
-            }
-        } catch {
-            if connection.isUsable && !connection.isIdle { _ = try? connection.execute("ROLLBACK") }
-            throw error
+            return .committed(inserted: inserted, duplicates: batch.count - inserted + batch.duplicatesWithinRequest)
         }
     }
-}
-
-private struct HostEventID: Hashable {
-    let host: String
-    let id: String
 }

@@ -6,21 +6,21 @@ import Threads
 /// TRANSCRIPT_RETENTION_DAYS, in the background, in small batches, each its own short transaction: no long
 /// locks, no pause for the writers.
 final class RetentionSweeper: Sendable {
-    /// Rows per DELETE; small enough that each holds its locks for milliseconds.
-    static let batchRows = 5000
-
     private let pool: ConnectionPool
     private let eventDays: Int
     private let transcriptDays: Int
     private let interval: Duration
+    /// Rows per DELETE; small enough that each holds its locks for milliseconds.
+    private let batchRows: Int
     private let logger: Logger
     private let thread = BackgroundThread()
 
-    init(pool: ConnectionPool, eventDays: Int, transcriptDays: Int, interval: Duration, logger: Logger) {
+    init(pool: ConnectionPool, eventDays: Int, transcriptDays: Int, interval: Duration, batchRows: Int, logger: Logger) {
         self.pool = pool
         self.eventDays = eventDays
         self.transcriptDays = transcriptDays
         self.interval = interval
+        self.batchRows = batchRows
         self.logger = logger
     }
 
@@ -71,10 +71,10 @@ final class RetentionSweeper: Sendable {
         var total = 0
         while true {
             let deleted = try pool.withConnection { connection throws(PostgresError) in
-                try connection.execute(sql, [.int(days), .int(Self.batchRows)]).affectedRows
+                try connection.execute(sql, [.int(days), .int(batchRows)]).affectedRows
             }
             total += deleted
-            if deleted < Self.batchRows || thread.pause(.milliseconds(20)) { return total }
+            if deleted < batchRows || thread.pause(.milliseconds(20)) { return total }
         }
     }
 }

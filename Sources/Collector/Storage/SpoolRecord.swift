@@ -9,6 +9,14 @@ enum SpoolRecord: Sendable {
     private static let eventsKind: UInt8 = 1
     private static let transcriptKind: UInt8 = 2
 
+    /// The columns an events record holds, in the order they are written: the record format, so it stays as it
+    /// is when `EventColumn` changes. A new column needs a new record kind (a test checks that every column is
+    /// here); records already on disk keep this one.
+    static let eventColumns: [EventColumn] = [
+        .hostID, .sessionID, .eventType, .timestamp, .agentName, .decision, .decisionReason, .toolName, .modelTier,
+        .latencyMs, .eventID, .attributes,
+    ]
+
     var eventCount: Int {
         switch self {
         case .events(let batch): batch.count
@@ -22,7 +30,7 @@ enum SpoolRecord: Sendable {
         case .events(let batch):
             writer.bytes.append(Self.eventsKind)
             writer.text(batch.hostID)
-            for array in EventColumns.arrays(of: batch.columns) { writer.block(array.parameter().bytes) }
+            for column in Self.eventColumns { writer.block(batch.columns[column].parameter().bytes) }
         case .transcript(let upload):
             writer.bytes.append(Self.transcriptKind)
             writer.text(upload.hostID)
@@ -43,14 +51,13 @@ enum SpoolRecord: Sendable {
         case eventsKind:
             guard let host = reader.text() else { return nil }
             var batch = EventBatch(hostID: host)
-            var arrays: [BinaryArray] = []
-            for template in EventColumns.arrays(of: EventColumns()) {
+            for column in eventColumns {
+                let type = column.insertColumn.type
                 guard let block = reader.block(),
-                      let array = BinaryArray(encoded: block, elementType: template.elementType, arrayType: template.arrayType)
+                      let array = BinaryArray(encoded: block, elementType: type.elementOID, arrayType: type.arrayOID)
                 else { return nil }
-                arrays.append(array)
+                batch.columns.replace(column, with: array)
             }
-            batch.columns = EventColumns(arrays: arrays)
             return .events(batch)
         case transcriptKind:
             guard let host = reader.text(), let session = reader.text(), let agent = reader.optionalText(),

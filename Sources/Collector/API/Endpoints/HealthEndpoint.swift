@@ -7,24 +7,28 @@ import Spool
 /// `degraded` (200) while the spool holds records, the database being away or catching up, since accepted
 /// events are safe on disk; `unavailable` (503) when the database is away and nothing can be spooled.
 struct HealthEndpoint: Endpoint {
-    let context: CollectorContext
+    let database: DatabaseWork
+    /// nil when SPOOL_MAX_BYTES is 0.
+    let spool: DiskSpool?
     let path = "/api/v1/health"
     let methods = ["GET", "HEAD"]
+    /// Bodies are ignored, but one within the usual limit is read, so a wrong method still gets its 405.
+    let bodyLimit: Int
     let requiresKey = false
 
     func checkContentType(_ head: HTTPRequestHead) -> APIError? { nil }
 
-    func handle(_ request: HTTPRequest, host: String?, writer: ResponseWriter) {
-        context.onWorker(writer: writer) { [context] in
+    func handle(_ request: HTTPRequest, caller: Caller, writer: ResponseWriter) {
+        database.submit(writer: writer) { [database, spool] in
             var databaseError: PostgresError?
             do throws(PostgresError) {
-                _ = try context.pool.withConnection { connection throws(PostgresError) in
+                _ = try database.pool.withConnection { connection throws(PostgresError) in
                     try connection.execute("SELECT 1")
                 }
             } catch {
                 databaseError = error
             }
-            let journal = context.spool?.journal
+            let journal = spool?.journal
             let spoolHasRoom = journal.map { $0.pendingBytes < $0.maxBytes } ?? false
             let status = databaseError == nil
                 ? (journal?.isEmpty ?? true ? "ok" : "degraded")
@@ -38,8 +42,7 @@ struct HealthEndpoint: Endpoint {
                 JSONText.appendQuoted(databaseError.description, to: &body)
             }
             body.append(UInt8(ascii: "}"))
-            let response = HTTPResponse.json(status: status == "unavailable" ? 503 : 200, body: body)
-            writer.write(response)
+            writer.write(HTTPResponse.json(status: status == "unavailable" ? 503 : 200, body: body))
         }
     }
 }

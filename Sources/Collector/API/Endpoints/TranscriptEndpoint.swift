@@ -1,46 +1,37 @@
 import HTTPServer
-import Logging
 import JSON
 import Postgres
 
-/// `POST /api/v1/transcript`: upserts one session's transcript; its own, larger body limit.
+/// `POST /api/v1/transcript`: upserts one session's transcript, with its own, larger body limit. While PostgreSQL
+/// is away the upload goes to the spool (202) when it has room.
 struct TranscriptEndpoint: Endpoint {
-    let context: CollectorContext
+    let bodyLimit: Int
+    let jsonLimits: JSONLimits
+    let database: DatabaseWork
+    /// nil when SPOOL_MAX_BYTES is 0.
+    let spool: DiskSpool?
     let path = "/api/v1/transcript"
     let methods = ["POST"]
 
-    func bodyLimit(_ settings: Settings) -> Int { settings.maxTranscriptBytes }
+    func handle(_ request: HTTPRequest, caller: Caller, writer: ResponseWriter) {
+        guard let upload = RequestBody.decode(request, limit: bodyLimit, answeringErrorsTo: writer, { body throws(ValidationError) in
+            try TranscriptUpload.decode(body, hostID: caller.hostID, limits: jsonLimits)
+        }) else { return }
+        let spool = spool
+        database.write("transcript", writer: writer, refusal: "the database refused the transcript", whenAway: { error in
+            guard let spool, case .spooled = spool.keep([.transcript(upload)], because: error)[0] else { return nil }
+            return Self.answer(upload, status: 202, #","spooled":true}"#)
+        }) { connection throws(PostgresError) in
+            let created = try upload.save(on: connection)
+            return Self.answer(upload, status: 200, #","created":\#(created)}"#)
+        }
+    }
 
-    func handle(_ request: HTTPRequest, host: String?, writer: ResponseWriter) {
-        let upload: TranscriptUpload
-        do {
-            upload = try TranscriptUpload.decode(
-                ContentEncoding.decodedBody(request, limit: context.settings.maxTranscriptBytes), hostID: host ?? "",
-                limits: context.jsonLimits)
-        } catch {
-            return writer.write(error.response)
-        }
-        context.onWorker(writer: writer) { [context] in
-            do throws(PostgresError) {
-                let created = try context.pool.withConnection { connection throws(PostgresError) in
-                    try upload.save(on: connection)
-                }
-                var body: [UInt8] = Array(#"{"sessionId":"#.utf8)
-                JSONText.appendQuoted(upload.sessionID, to: &body)
-                body.append(contentsOf: #","created":\#(created)}"#.utf8)
-                writer.write(.json(status: 200, body: body))
-            } catch where error.isTransient {
-                guard let spool = context.spool, case .spooled = spool.keep([.transcript(upload)], because: error)[0] else {
-                    return writer.write(context.unavailable.response)
-                }
-                var body: [UInt8] = Array(#"{"sessionId":"#.utf8)
-                JSONText.appendQuoted(upload.sessionID, to: &body)
-                body.append(contentsOf: #","spooled":true}"#.utf8)
-                writer.write(.json(status: 202, body: body))
-            } catch {
-                context.logger.error("transcript refused by PostgreSQL", metadata: ["error": "\(error)"])
-                writer.write(APIError(500, "database_error", "the database refused the transcript").response)
-            }
-        }
+    /// `{"sessionId": ..., <rest>`, where `rest` closes the object.
+    private static func answer(_ upload: TranscriptUpload, status: Int, _ rest: String) -> HTTPResponse {
+        var body: [UInt8] = Array(#"{"sessionId":"#.utf8)
+        JSONText.appendQuoted(upload.sessionID, to: &body)
+        body.append(contentsOf: rest.utf8)
+        return .json(status: status, body: body)
     }
 }

@@ -1,8 +1,10 @@
 import Collector
-import Postgres
+import CollectorTestSupport
 import Foundation
-import Testing
+import HTTPServer
+import Postgres
 import TestSupport
+import Testing
 
 /// `collector send` as hooks run it: a process with stdin, an environment and an exit status.
 @Suite("collector send (the command)")
@@ -64,7 +66,7 @@ struct SendCommandTests {
         #expect(down.stderr.hasSuffix("\n") && down.stderr.dropLast().split(separator: "\n").count == 1)
         #expect(down.stderr.contains("2 event(s) and 0 transcript(s) wait in"))
 
-        let collector = try CollectorHarness { $0.port = port }
+        let collector = try CollectorHarness { $0.server.port = port }
         let up = try run([#"{"sessionId":"s","eventType":"Stop"}"#], environment: ["COLLECTOR_URL": "http://127.0.0.1:\(port)",
                                                                                    "COLLECTOR_API_KEY": collector.key])
         #expect(up.status == 0)

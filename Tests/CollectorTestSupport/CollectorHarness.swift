@@ -1,69 +1,70 @@
-@testable import Collector
 import Foundation
+import HTTPServer
 import Logging
 import Postgres
 import TestSupport
+@testable import Collector
 
 /// A collector running in this process against its own fresh database in a real PostgreSQL, on a free port.
-final class CollectorHarness {
-    let service: Service
-    let database: String
-    let cluster: PostgresCluster
-    let key: String
-    let host = "laptop"
+public final class CollectorHarness {
+    public let service: Service
+    public let database: String
+    public let cluster: PostgresCluster
+    public let key: String
+    public let host = "laptop"
 
-    static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    public static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../sql").standardized.path
 
-    init(cluster: PostgresCluster? = nil, configure: (inout Settings) -> Void = { _ in }) throws {
+    public init(cluster: PostgresCluster? = nil, configure: (inout Settings) -> Void = { _ in }) throws {
         self.cluster = try cluster ?? PostgresCluster.shared()
         database = try self.cluster.createDatabase()
         var settings = Settings()
-        settings.databaseURL = self.cluster.url(database: database)
-        settings.port = 0
-        settings.host = "127.0.0.1"
+        settings.database.url = self.cluster.url(database: database)
+        settings.server.port = 0
+        settings.server.host = "127.0.0.1"
         settings.migrationsDirectory = Self.migrations
-        settings.eventLoops = 2
-        settings.retryAfterSeconds = 1
+        settings.server.eventLoops = 2
+        settings.server.retryAfterSeconds = 1
         settings.spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(database)").path
-        settings.spoolRetryMilliseconds = 100
+        settings.spoolRetryInterval = .milliseconds(100)
         settings.metricsPort = 0
         configure(&settings)
         service = try Service(settings: settings, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        key = try KeyAdministration(connection: try Self.connect(settings.databaseURL)).create(host: host, description: "test")
+        key = try KeyAdministration(connection: try Self.connect(settings.database.url)).create(host: host, description: "test")
     }
 
     deinit { service.shutdown() }
 
-    var port: Int { service.port }
+    public var port: Int { service.port }
 
     /// Runs one replay step now, as the replayer thread would; true when the spool shrank.
-    func replaySpoolNow() -> Bool {
+    public func replaySpoolNow() -> Bool {
         service.spool?.replayOnce() ?? false
     }
 
-    static func connect(_ url: String) throws -> PostgresConnection {
+    public static func connect(_ url: String) throws -> PostgresConnection {
         try PostgresConnection.connect(url: url, applicationName: "tests", connectTimeoutSeconds: 5, statementTimeout: .seconds(30))
     }
 
     /// A connection of the test's own, for checking rows.
-    func query(_ sql: String, _ parameters: [PostgresParameter?] = []) throws -> QueryResult {
+    public func query(_ sql: String, _ parameters: [PostgresParameter?] = []) throws -> QueryResult {
         try Self.connect(cluster.url(database: database)).execute(sql, parameters)
     }
 
-    func count(_ table: String = "events") throws -> Int {
+    public func count(_ table: String = "events") throws -> Int {
         Int(try query("SELECT count(*) FROM \(table)").firstValue() ?? "") ?? -1
     }
 
     /// One request on a new connection; the body is sent with Content-Length.
-    func request(
+    public func request(
         _ method: String, _ path: String, body: String? = nil, key: String? = nil,
         headers: [(String, String)] = [("Content-Type", "application/json")]
     ) throws -> ParsedResponse {
         try request(method, path, bytes: body.map { Array($0.utf8) }, key: key ?? self.key, headers: headers)
     }
 
-    func request(
+    public func request(
         _ method: String, _ path: String, bytes: [UInt8]?, key: String?,
         headers: [(String, String)] = [("Content-Type", "application/json")]
     ) throws -> ParsedResponse {
@@ -77,17 +78,17 @@ final class CollectorHarness {
         return response
     }
 
-    func postBatch(_ events: [String], key: String? = nil) throws -> ParsedResponse {
+    public func postBatch(_ events: [String], key: String? = nil) throws -> ParsedResponse {
         try request("POST", "/api/v1/telemetry/batch", body: #"{"events":[\#(events.joined(separator: ","))]}"#, key: key)
     }
 }
 
 /// An event in the API's shape with the given extra fields.
-func event(_ extra: String = "", session: String = "s1", type: String = "agent_execution") -> String {
+public func event(_ extra: String = "", session: String = "s1", type: String = "agent_execution") -> String {
     let fields = [#""sessionId":"\#(session)""#, #""eventType":"\#(type)""#, #""timestamp":"2024-01-15T10:30:00Z""#, extra]
         .filter { !$0.isEmpty }
     return "{" + fields.joined(separator: ",") + "}"
 }
 
 /// The example batch from the original design, verbatim.
-let exampleBatch = #"{"events":[{"hostId":"laptop","sessionId":"abc123","eventType":"agent_execution","agentName":"tool-approve","timestamp":"2024-01-15T10:30:00Z","decision":"APPROVED","decisionReason":"Tool is safe","toolName":"Bash","latencyMs":150,"modelTier":"haiku"}]}"#
+public let exampleBatch = #"{"events":[{"hostId":"laptop","sessionId":"abc123","eventType":"agent_execution","agentName":"tool-approve","timestamp":"2024-01-15T10:30:00Z","decision":"APPROVED","decisionReason":"Tool is safe","toolName":"Bash","latencyMs":150,"modelTier":"haiku"}]}"#

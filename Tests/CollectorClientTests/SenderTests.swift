@@ -1,9 +1,11 @@
 import Collector
-import Postgres
-@testable import CollectorClient
+import CollectorTestSupport
 import Foundation
-import Testing
+import HTTPServer
+import Postgres
 import TestSupport
+import Testing
+@testable import CollectorClient
 
 @Suite("Sender: collector send's delivery and spool")
 struct SenderTests {
@@ -29,7 +31,7 @@ struct SenderTests {
         #expect(line.hasPrefix("collector send: cannot deliver to http://127.0.0.1:\(port)"))
         #expect(line.hasSuffix("150 event(s) and 0 transcript(s) wait in \(spool) for the next call"))
 
-        let collector = try CollectorHarness { $0.port = port }
+        let collector = try CollectorHarness { $0.server.port = port }
         let up = try sender(port: port, key: collector.key).run(events: events(150..<160), transcripts: [])
         #expect(up.summaryLine == nil)
         #expect(up.deliveredEvents == 160)
@@ -97,7 +99,7 @@ struct SenderTests {
                                             agentName: "claude-code")
         let down = try sender(port: port, key: "k").run(events: [], transcripts: [reference])
         #expect(down.waitingTranscripts == 1)
-        let collector = try CollectorHarness { $0.port = port }
+        let collector = try CollectorHarness { $0.server.port = port }
         let up = try sender(port: port, key: collector.key).run(events: [], transcripts: [])
         #expect(up.deliveredTranscripts == 1)
         #expect(up.waitingTranscripts == 0)

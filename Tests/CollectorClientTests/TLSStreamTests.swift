@@ -1,7 +1,8 @@
-@testable import CollectorClient
+import CollectorTestSupport
 import Foundation
-import Testing
 import TestSupport
+import Testing
+@testable import CollectorClient
 
 @Suite("TLSStream", .serialized)
 struct TLSStreamTests {

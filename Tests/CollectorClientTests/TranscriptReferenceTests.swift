@@ -1,6 +1,7 @@
-@testable import CollectorClient
+import CollectorTestSupport
 import Foundation
 import Testing
+@testable import CollectorClient
 
 @Suite("TranscriptReference")
 struct TranscriptReferenceTests {

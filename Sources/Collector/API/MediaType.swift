@@ -1,0 +1,16 @@
+import TextFormats
+
+/// The media type of a `Content-Type` value, without its parameters (`charset=utf-8`), lowercased.
+struct MediaType: Sendable, Equatable {
+    let name: String
+
+    init(_ contentType: String) {
+        name = (contentType.split(separator: ";", maxSplits: 1).first ?? "").trimmingSpacesAndTabs().lowercased()
+    }
+
+    private init(name: String) {
+        self.name = name
+    }
+
+    static let json = MediaType(name: "application/json")
+}

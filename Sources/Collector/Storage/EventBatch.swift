@@ -1,0 +1,41 @@
+import Postgres
+
+/// One request's validated events on their way to a writer, already in the columns of the insert.
+struct EventBatch: Sendable {
+    let hostID: String
+    var columns = EventColumns()
+    /// Each event's idempotency key: to skip a repeat within the request, and to tell inserted from duplicate.
+    private(set) var eventIDs: Set<String> = []
+    /// Events dropped because an earlier event of the same request had the same eventId.
+    var duplicatesWithinRequest = 0
+
+    init(hostID: String) {
+        self.hostID = hostID
+    }
+
+    var count: Int { columns.count }
+
+    /// Adds one validated event, giving it an id if it has none. A repeat of an eventId already in this batch
+    /// is counted, not added.
+    mutating func append(_ row: EventRow) {
+        let eventID = row.eventID ?? EventID.generate()
+        guard eventIDs.insert(String(decoding: eventID, as: UTF8.self)).inserted else {
+            duplicatesWithinRequest += 1
+            return
+        }
+        columns.update(.hostID) { $0.appendText(hostID.utf8) }
+        columns.update(.sessionID) { $0.appendText(row.sessionID) }
+        columns.update(.eventType) { $0.appendText(row.eventType) }
+        columns.update(.timestamp) { $0.appendTimestamp(microsecondsSince2000: row.timestamp) }
+        columns.update(.agentName) { $0.appendOptionalText(row.agentName) }
+        columns.update(.decision) { $0.appendOptionalText(row.decision) }
+        columns.update(.decisionReason) { $0.appendOptionalText(row.decisionReason) }
+        columns.update(.toolName) { $0.appendOptionalText(row.toolName) }
+        columns.update(.modelTier) { $0.appendOptionalText(row.modelTier) }
+        columns.update(.latencyMs) { column in
+            if let latency = row.latencyMs { column.appendInt32(value: latency) } else { column.appendNull() }
+        }
+        columns.update(.eventID) { $0.appendText(eventID) }
+        columns.update(.attributes) { $0.appendJSONB(row.attributes) }
+    }
+}
