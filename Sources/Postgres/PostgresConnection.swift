@@ -6,7 +6,7 @@ import Threads
 public final class PostgresConnection: @unchecked Sendable {
     // Single-owner invariant: a connection is used by one thread at a time, the one that acquired it from the
     // pool (the pool's mutex hands it over); that is what makes moving the PGconn pointer between threads safe.
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private var prepared: Set<String> = []
     private var discarded = false
     let openedAt: UInt64

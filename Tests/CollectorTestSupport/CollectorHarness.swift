@@ -30,8 +30,12 @@ public final class CollectorHarness {
         settings.spoolRetryInterval = .milliseconds(100)
         settings.metricsPort = 0
         configure(&settings)
+        // The host's key exists before the collector starts, so that it is in the keys the collector loads.
+        let setup = try Self.connect(settings.database.url)
+        try Migrator(directory: settings.migrationsDirectory.isEmpty ? Self.migrations : settings.migrationsDirectory)
+            .migrate(setup)
+        key = try KeyAdministration(connection: setup).create(host: host, description: "test")
         service = try Service(settings: settings, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        key = try KeyAdministration(connection: try Self.connect(settings.database.url)).create(host: host, description: "test")
     }
 
     deinit { service.shutdown() }

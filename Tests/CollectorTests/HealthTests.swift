@@ -43,6 +43,26 @@ struct HealthTests {
         #expect(try collector.count() == 2)
     }
 
+    @Test("With PostgreSQL down, the public health answer says only database: down; the metrics port's /health says why")
+    func healthKeepsTheInsideInside() throws {
+        let cluster = try PostgresCluster()
+        defer { try? cluster.stop() }
+        let metricsPort = try freePort()
+        let collector = try CollectorHarness(cluster: cluster) { $0.metricsPort = metricsPort }
+        try cluster.stop()
+        let health = try collector.request("GET", "/api/v1/health", key: "")
+        #expect(health.json["database"] as? String == "down")
+        #expect(health.json["error"] == nil)
+        #expect(!health.text.contains("127.0.0.1") && !health.text.contains(String(cluster.port)))
+        #expect(Set(health.json.keys) == ["status", "database", "spool"])
+
+        let client = try RawHTTPClient(port: metricsPort)
+        try client.send("GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let detail = try #require(try client.readResponse())
+        #expect(detail.json["database"] as? String == "down")
+        #expect((detail.json["error"] as? String)?.isEmpty == false)
+    }
+
     @Test("With the spool, while PostgreSQL is stopped, batches and transcripts get 202 and health says degraded; after it returns the spool drains")
     func outageWithSpool() throws {
         let cluster = try PostgresCluster()

@@ -22,10 +22,10 @@ struct SettingsTests {
     @Test("A flag wins over the environment, in both --name value and --name=value forms")
     func flagsWin() throws {
         let settings = try SettingDefinition.resolve(
-            environment: url.merging(["PORT": "9000", "KEY_CACHE_SECONDS": "5"]) { $1 },
-            arguments: ["--port", "9100", "--key-cache-seconds=7"])
+            environment: url.merging(["PORT": "9000", "KEY_REFRESH_SECONDS": "5"]) { $1 },
+            arguments: ["--port", "9100", "--key-refresh-seconds=7"])
         #expect(settings.server.port == 9100)
-        #expect(settings.keyCacheTime == .seconds(7))
+        #expect(settings.keyRefreshInterval == .seconds(7))
     }
 
     @Test("Durations are read in the unit their setting names, and shown back in it")

@@ -1,4 +1,4 @@
-// Linux interfaces that Swift's Glibc module leaves out: epoll, eventfd, accept4.
+// Linux interfaces that Swift's Glibc module leaves out: epoll, eventfd, accept4, mallinfo2.
 #ifndef CLINUX_H
 #define CLINUX_H
 
@@ -9,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <malloc.h>
 
 // glibc declares accept4 only under _GNU_SOURCE; re-declare its prototype instead of defining that.
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
@@ -25,6 +26,12 @@ typedef struct {
     uint32_t events;
     uint64_t data;
 } clinux_event;
+
+// Bytes malloc has handed out and not taken back, mmapped blocks included: to measure what a structure costs.
+static inline size_t clinux_heap_bytes_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}
 
 // Names the calling thread (shown by top -H and in core dumps); pthread_setname_np is GNU-only.
 void clinux_set_thread_name(const char *name);

@@ -8,13 +8,11 @@ final class Router: HTTPResponder {
     private let endpoints: [String: any Endpoint]
     private let keys: KeyStore
     private let observer: RequestObserver
-    private let retryAfterSeconds: Int
 
-    init(endpoints: [any Endpoint], keys: KeyStore, observer: RequestObserver, retryAfterSeconds: Int) {
+    init(endpoints: [any Endpoint], keys: KeyStore, observer: RequestObserver) {
         self.endpoints = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.path, $0) })
         self.keys = keys
         self.observer = observer
-        self.retryAfterSeconds = retryAfterSeconds
     }
 
     func bodyLimit(for head: HTTPRequestHead) -> Int? {
@@ -43,18 +41,10 @@ final class Router: HTTPResponder {
         guard let key = Self.apiKey(in: head.headers) else {
             return writer.write(APIError(401, "missing_api_key", Self.missingKeyMessage).response)
         }
-        keys.host(forKey: key.utf8) { [observer, retryAfterSeconds] outcome in
-            switch outcome {
-            case .host(let host):
-                endpoint.handle(request, caller: .host(host), writer: writer)
-            case .unknown:
-                writer.write(APIError(401, "invalid_api_key", Self.unknownKeyMessage).response)
-            case .unavailable(let reason):
-                observer.logger.warning("key check failed", metadata: ["reason": "\(reason)"])
-                writer.write(APIError.unavailable("the database is unavailable; retry shortly",
-                                                  retryAfter: retryAfterSeconds).response)
-            }
+        guard let host = keys.host(forKey: key.utf8) else {
+            return writer.write(APIError(401, "invalid_api_key", Self.unknownKeyMessage).response)
         }
+        endpoint.handle(request, caller: .host(host), writer: writer)
     }
 
     static let missingKeyMessage = "send the host's API key in the X-API-Key header (or as Authorization: Bearer <key>); "

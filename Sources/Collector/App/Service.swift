@@ -11,6 +11,7 @@ public final class Service: Sendable {
     public let settings: Settings
     public let pool: ConnectionPool
     private let workers: WorkerPool
+    private let keyWatcher: KeyWatcher
     private let ingest: IngestWriter
     /// Internal for tests that drive a replay by hand.
     let spool: DiskSpool?
@@ -25,9 +26,7 @@ public final class Service: Sendable {
         self.settings = settings
         self.logger = logger
         pool = ConnectionPool(configuration: settings.database)
-        let keyCache = KeyCache(validFor: settings.keyCacheTime, unknownFor: settings.unknownKeyCacheTime,
-                                maxEntries: settings.keyCacheMaxEntries)
-        try Self.prepareDatabase(pool: pool, settings: settings, keys: keyCache, logger: logger)
+        let keys = KeyStore(try Self.prepareDatabase(pool: pool, settings: settings, logger: logger))
         spool = try Self.openSpool(settings: settings, pool: pool, logger: logger)
 
         let metrics = SelfMetrics()
@@ -36,26 +35,27 @@ public final class Service: Sendable {
                               maxQueuedEvents: settings.ingestQueueMaxEvents, metrics: metrics, logger: logger)
         retention = RetentionSweeper(pool: pool, eventDays: settings.retentionDays, transcriptDays: settings.transcriptRetentionDays,
                                      interval: settings.retentionInterval, batchRows: settings.retentionBatchRows, logger: logger)
-        let keys = KeyStore(cache: keyCache, pool: pool, workers: workers)
+        keyWatcher = KeyWatcher(store: keys, database: settings.database, refreshInterval: settings.keyRefreshInterval,
+                                flushInterval: settings.keyUseFlushInterval, logger: logger)
         let router = Router(
             endpoints: Self.endpoints(settings: settings, pool: pool, workers: workers, ingest: ingest, spool: spool,
                                       metrics: metrics, logger: logger),
-            keys: keys, observer: RequestObserver(metrics: metrics, logger: logger),
-            retryAfterSeconds: settings.server.retryAfterSeconds)
+            keys: keys, observer: RequestObserver(metrics: metrics, logger: logger))
         let server = HTTPServer(configuration: settings.server, responder: router)
         self.server = server
         if settings.metricsPort > 0 {
             let (ingest, spool, pool) = (ingest, spool, pool)
-            metricsServer = HTTPServer(configuration: settings.metricsServer, responder: MetricsResponder {
+            metricsServer = HTTPServer(configuration: settings.metricsServer, responder: MetricsResponder(render: {
                 metrics.render(SelfMetrics.Gauges(
                     pool: pool.statistics, openConnections: server.openConnections, queuedEvents: ingest.queuedEvents,
                     spoolRecords: spool?.journal.pendingRecords, spoolBytes: spool?.journal.pendingBytes))
-            })
+            }, health: HealthCheck(pool: pool, spool: spool), workers: workers))
         } else {
             metricsServer = nil
         }
 
         spool?.startReplaying()
+        keyWatcher.start()
         do {
             try server.start()
         } catch {
@@ -91,6 +91,7 @@ public final class Service: Sendable {
         metricsServer?.shutdown()
         ingest.shutdown()
         spool?.stop()
+        keyWatcher.stop()
         retention.stop()
         workers.shutdown()
         pool.close()
@@ -111,7 +112,8 @@ public final class Service: Sendable {
             BatchEndpoint(decoder: EventDecoder(maxEvents: settings.maxEventsPerBatch, jsonLimits: json),
                           bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
             TranscriptEndpoint(bodyLimit: settings.maxTranscriptBytes, jsonLimits: json, database: database, spool: spool),
-            HealthEndpoint(database: database, spool: spool, bodyLimit: settings.maxBodyBytes),
+            HealthEndpoint(check: HealthCheck(pool: pool, spool: spool), database: database, bodyLimit: settings.maxBodyBytes,
+                           logger: logger),
             ClaudeCodeHookEndpoint(decoder: ClaudeCodeHookDecoder(fieldMaxBytes: settings.hookFieldMaxBytes, jsonLimits: json),
                                    bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
             OTLPLogsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, pipeline: pipeline),
@@ -121,8 +123,8 @@ public final class Service: Sendable {
 
     /// Connects, applies pending migrations and loads the active keys, on one connection.
     private static func prepareDatabase(
-        pool: ConnectionPool, settings: Settings, keys: KeyCache, logger: Logger
-    ) throws(ServiceError) {
+        pool: ConnectionPool, settings: Settings, logger: Logger
+    ) throws(ServiceError) -> KeySet {
         let connection: PostgresConnection
         do {
             connection = try pool.acquire()
@@ -140,8 +142,9 @@ public final class Service: Sendable {
             throw ServiceError(error.description)
         }
         do {
-            let count = try KeyStore.warm(keys, on: connection)
-            logger.info("loaded host keys", metadata: ["active": "\(count)"])
+            let keys = try KeySet.load(on: connection)
+            logger.info("loaded host keys", metadata: ["active": "\(keys.count)"])
+            return keys
         } catch {
             throw ServiceError("cannot read api_keys: \(error)")
         }

@@ -118,9 +118,8 @@ public struct SettingDefinition: Sendable {
         .integer("DB_KEEPALIVES_COUNT", .count, "TCP keepalive: unanswered probes before the connection counts as dead.", \.database.keepalive.count, minimum: 1),
         .duration("DB_TCP_USER_TIMEOUT_MS", .milliseconds, "How long sent data may stay unacknowledged before the connection counts as dead.", \.database.keepalive.userTimeout, minimum: 1),
 
-        .duration("KEY_CACHE_SECONDS", .seconds, "How long a valid key is trusted without asking the database; a revoked key stops working within this time.", \.keyCacheTime),
-        .duration("UNKNOWN_KEY_CACHE_SECONDS", .seconds, "How long an unknown key is remembered as unknown, so a flood of bad keys is not a flood of queries.", \.unknownKeyCacheTime),
-        .integer("KEY_CACHE_MAX_ENTRIES", .count, "Most key hashes remembered; when full, expired entries go first, then all.", \.keyCacheMaxEntries, minimum: 1),
+        .duration("KEY_REFRESH_SECONDS", .seconds, "How often every key is reloaded from api_keys, besides the reload each change notifies at once.", \.keyRefreshInterval, minimum: 1),
+        .duration("KEY_USE_FLUSH_SECONDS", .seconds, "How often the keys used since are written to last_used_at (what `collector keys list` shows).", \.keyUseFlushInterval, minimum: 1),
 
         .integer("MAX_BODY_BYTES", .bytes, "Largest request body for events (413 above).", \.maxBodyBytes, minimum: 1024),
         .integer("MAX_TRANSCRIPT_BYTES", .bytes, "Largest request body for a transcript (413 above).", \.maxTranscriptBytes, minimum: 1024),

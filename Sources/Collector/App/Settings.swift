@@ -27,9 +27,10 @@ public struct Settings: Sendable {
     /// Jobs waiting for those threads before requests that need one get 503.
     public var databaseQueueMaxJobs = 4096
 
-    public var keyCacheTime: Duration = .seconds(60)
-    public var unknownKeyCacheTime: Duration = .seconds(5)
-    public var keyCacheMaxEntries = 100_000
+    /// A full reload of the keys, besides the ones `api_keys_changed` notifications cause.
+    public var keyRefreshInterval: Duration = .seconds(60)
+    /// How often the keys used since are written to `last_used_at`.
+    public var keyUseFlushInterval: Duration = .seconds(5)
 
     public var maxTranscriptBytes = 16 << 20
     public var maxJSONDepth = JSONLimits().maxDepth

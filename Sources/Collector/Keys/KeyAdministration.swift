@@ -58,8 +58,7 @@ public struct KeyAdministration: Sendable {
     }
 
     /// Revokes every active key of `host` now (also those still in a rotation's grace period), or the active
-    /// keys whose hash starts with `hashPrefix`; returns how many. A cached key keeps working for at most
-    /// KEY_CACHE_SECONDS.
+    /// keys whose hash starts with `hashPrefix`; returns how many. Running collectors learn of it at once.
     public func revoke(host: String?, hashPrefix: String?) throws(PostgresError) -> Int {
         if let host {
             return try connection.execute(
