@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "collector",
             dependencies: [
-                "Collector", "CollectorClient", "Postgres", "HTTPServer", "CLinux",
+                "Collector", "CollectorClient", "Postgres", "HTTPServer", "CLinux", "Spool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

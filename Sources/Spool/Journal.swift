@@ -22,6 +22,10 @@ public struct JournalError: Error, CustomStringConvertible, Sendable {
     init(_ operation: String, path: String, code: Int32 = errno) {
         description = "\(operation) \(path): \(String(cString: strerror(code)))"
     }
+
+    init(_ description: String) {
+        self.description = description
+    }
 }
 
 /// An append-only journal of byte records in numbered segment files, for a single reader.
@@ -56,12 +60,15 @@ public final class Journal: Sendable {
     public let recovery: JournalRecovery
     private let state: Mutex<State>
     private let appender: Mutex<Appender>
+    /// The descriptor of `lock`, held with flock(LOCK_EX) for the journal's life: one process per folder.
+    private let lockDescriptor: Int32
 
     public init(directory: String, maxBytes: Int, segmentBytes: Int = 8 << 20) throws(JournalError) {
         self.directory = directory
         self.maxBytes = maxBytes
         self.segmentBytes = segmentBytes
         if mkdir(directory, 0o700) != 0 && errno != EEXIST { throw JournalError("mkdir", path: directory) }
+        lockDescriptor = try Self.lock(directory)
 
         var numbers = try Self.segmentNumbers(in: directory)
         var cursor = Self.readCursor(in: directory) ?? JournalPosition(segment: numbers.first ?? 1, offset: 0)
@@ -93,7 +100,10 @@ public final class Journal: Sendable {
 
         let lastPath = Self.path(directory, segments[segments.count - 1].number)
         let fd = open(lastPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw JournalError("open", path: lastPath) }
+        guard fd >= 0 else {
+            close(lockDescriptor)
+            throw JournalError("open", path: lastPath)
+        }
         Self.syncDirectory(directory)
         state = Mutex(State(segments: segments, cursor: cursor, pendingRecords: recovery.pendingRecords))
         appender = Mutex(Appender(fd: fd))
@@ -101,6 +111,36 @@ public final class Journal: Sendable {
 
     deinit {
         _ = appender.withLock { close($0.fd) }
+        close(lockDescriptor)
+    }
+
+    /// Two processes appending to one journal would interleave and consume each other's records: the second one
+    /// to open a folder is refused while the first holds it (the lock goes with the process, crash included).
+    private static func lock(_ directory: String) throws(JournalError) -> Int32 {
+        let path = directory + "/lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw JournalError("open", path: path) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw JournalError("the spool in \(directory) is in use by another process (a collector, or `collector spool`); "
+                               + "give each collector its own SPOOL_DIR")
+        }
+        return fd
+    }
+
+    /// What waits in a journal's folder, read without opening the journal: no lock taken, nothing truncated, so it
+    /// works while a collector holds the folder. A torn tail is counted as torn, not as pending.
+    public static func inspect(directory: String) throws(JournalError) -> JournalRecovery {
+        let numbers = try segmentNumbers(in: directory)
+        let cursor = readCursor(in: directory) ?? JournalPosition(segment: numbers.first ?? 1, offset: 0)
+        var recovery = JournalRecovery()
+        for number in numbers where number >= cursor.segment {
+            let scan = try scan(path: path(directory, number), from: number == cursor.segment ? cursor.offset : 0)
+            recovery.tornBytes += scan.fileSize - scan.validEnd
+            recovery.pendingRecords += scan.records
+            recovery.pendingBytes += max(0, scan.validEnd - (number == cursor.segment ? cursor.offset : 0))
+        }
+        return recovery
     }
 
     /// Bytes written and not yet consumed.

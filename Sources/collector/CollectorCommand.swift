@@ -9,7 +9,7 @@ struct CollectorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collector",
         abstract: "Receives telemetry from AI agents on many hosts and stores it in PostgreSQL.",
-        subcommands: [Serve.self, Migrate.self, Keys.self, Send.self],
+        subcommands: [Serve.self, Migrate.self, Keys.self, SpoolCommand.self, Send.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -37,10 +37,14 @@ struct DatabaseOption: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "PostgreSQL URI; defaults to $DATABASE_URL.")
     var databaseURL: String?
 
-    func connect() -> PostgresConnection {
+    var url: String {
         guard let url = databaseURL ?? environment()["DATABASE_URL"], !url.isEmpty else {
             fail("DATABASE_URL is not set: give it in the environment or as --database-url")
         }
+        return url
+    }
+
+    func connect() -> PostgresConnection {
         do {
             return try PostgresConnection.connect(
                 url: url, applicationName: "collector-cli", connectTimeoutSeconds: 5, statementTimeout: .seconds(60))

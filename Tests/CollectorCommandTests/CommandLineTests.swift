@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Testing
 import TestSupport
 
@@ -48,5 +49,48 @@ struct CommandLineTests {
         let list = try run(binary, ["keys", "list", "--database-url", url])
         #expect(list.contains("laptop"))
         #expect(!list.contains(String(key.dropLast())))
+    }
+}
+
+@Suite("collector spool")
+struct SpoolCommandTests {
+    let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
+
+    @Test("spool status shows what waits and for which database; spool replay moves it into the database given, deliberately")
+    func statusAndReplay() throws {
+        let cluster = try PostgresCluster()
+        defer { try? cluster.stop() }
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)").path
+        let sourceName = try cluster.createDatabase()
+        let source = cluster.url(database: sourceName)
+        let binary = CollectorProcess.binary
+        _ = try run(binary, ["migrate", "--database-url", source, "--migrations-dir", migrations])
+        let key = try run(binary, ["keys", "create", "--host", "laptop", "--database-url", source]).dropLast()
+        let collector = try CollectorProcess(environment: [
+            "DATABASE_URL": source, "SPOOL_DIR": spool, "MIGRATIONS_DIR": migrations, "METRICS_PORT": "0",
+            "SPOOL_RETRY_MS": "60000",
+        ])
+        try collector.start()
+        try cluster.stop()
+        let body = #"{"events":[{"sessionId":"s","eventType":"e","timestamp":"2024-01-15T10:30:00Z","eventId":"moved"}]}"#
+        let client = try RawHTTPClient(port: collector.port)
+        try client.send("POST /api/v1/telemetry/batch HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-API-Key: \(key)\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        #expect(try client.readResponse()?.status == 202)
+        let status = try run(binary, ["spool", "status", "--spool-dir", spool])
+        #expect(status.contains("1 records"))
+        #expect(status.contains("for \(sourceName) (id "))
+        #expect(collector.stop(signal: SIGTERM) == 0)
+
+        try cluster.start()
+        let target = cluster.url(database: try cluster.createDatabase())
+        _ = try run(binary, ["migrate", "--database-url", target, "--migrations-dir", migrations])
+        let replayed = try run(binary, ["spool", "replay", "--spool-dir", spool, "--database-url", target])
+        #expect(replayed.contains("replayed 1 records"))
+        let count = try PostgresConnection.connect(url: target, applicationName: "t", connectTimeoutSeconds: 5,
+                                                   statementTimeout: .seconds(5))
+            .execute("SELECT count(*) FROM events WHERE event_id = 'moved'").firstValue()
+        #expect(count == "1")
+        #expect(try run(binary, ["spool", "status", "--spool-dir", spool]).contains(": 0 records"))
     }
 }

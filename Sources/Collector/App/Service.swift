@@ -26,8 +26,9 @@ public final class Service: Sendable {
         self.settings = settings
         self.logger = logger
         pool = ConnectionPool(configuration: settings.database)
-        let keys = KeyStore(try Self.prepareDatabase(pool: pool, settings: settings, logger: logger))
-        spool = try Self.openSpool(settings: settings, pool: pool, logger: logger)
+        let prepared = try Self.prepareDatabase(pool: pool, settings: settings, logger: logger)
+        let keys = KeyStore(prepared.keys)
+        spool = try Self.openSpool(settings: settings, pool: pool, database: prepared.identity, logger: logger)
 
         let metrics = SelfMetrics()
         workers = WorkerPool(name: "db-worker", threads: settings.databaseWorkers, maxQueuedJobs: settings.databaseQueueMaxJobs)
@@ -121,10 +122,11 @@ public final class Service: Sendable {
         ]
     }
 
-    /// Connects, applies pending migrations and loads the active keys, on one connection.
+    /// Connects, applies pending migrations, learns which database this is and loads the active keys, on one
+    /// connection.
     private static func prepareDatabase(
         pool: ConnectionPool, settings: Settings, logger: Logger
-    ) throws(ServiceError) -> KeySet {
+    ) throws(ServiceError) -> (keys: KeySet, identity: DatabaseIdentity) {
         let connection: PostgresConnection
         do {
             connection = try pool.acquire()
@@ -144,14 +146,17 @@ public final class Service: Sendable {
         do {
             let keys = try KeySet.load(on: connection)
             logger.info("loaded host keys", metadata: ["active": "\(keys.count)"])
-            return keys
+            return (keys, try DatabaseIdentity.of(connection))
         } catch {
-            throw ServiceError("cannot read api_keys: \(error)")
+            throw ServiceError("cannot read api_keys or database_identity: \(error)")
         }
     }
 
     /// The spool in SPOOL_DIR, or nil when SPOOL_MAX_BYTES is 0; logs what it recovered from an earlier run.
-    private static func openSpool(settings: Settings, pool: ConnectionPool, logger: Logger) throws(ServiceError) -> DiskSpool? {
+    /// The spool must be this database's: see `DatabaseIdentity.claimSpool`.
+    private static func openSpool(
+        settings: Settings, pool: ConnectionPool, database: DatabaseIdentity, logger: Logger
+    ) throws(ServiceError) -> DiskSpool? {
         guard settings.spoolMaxBytes > 0 else { return nil }
         let journal: Journal
         do {
@@ -160,6 +165,12 @@ public final class Service: Sendable {
             throw ServiceError("cannot open the spool in SPOOL_DIR=\(settings.spoolDirectory): \(error)")
         }
         let recovery = journal.recovery
+        do {
+            try database.claimSpool(in: settings.spoolDirectory, pendingRecords: recovery.pendingRecords,
+                                    pendingBytes: recovery.pendingBytes)
+        } catch {
+            throw ServiceError(error.description)
+        }
         if recovery.tornBytes > 0 || recovery.corruptBytes > 0 {
             logger.error("spool damaged: dropped what could not be read", metadata: [
                 "torn_bytes": "\(recovery.tornBytes)", "corrupt_bytes": "\(recovery.corruptBytes)",

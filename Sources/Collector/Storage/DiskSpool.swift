@@ -7,8 +7,8 @@ import Threads
 /// then means "on disk, fsync'd"), and a replayer thread writes it to PostgreSQL, in order, once it answers.
 /// Replays are idempotent: events carry ids (`ON CONFLICT DO NOTHING`), transcripts carry their receive time
 /// (an older upload never replaces a newer one).
-final class DiskSpool: Sendable {
-    let journal: Journal
+public final class DiskSpool: Sendable {
+    public let journal: Journal
     private let pool: ConnectionPool
     private let logger: Logger
     private let retryInterval: Duration
@@ -16,7 +16,7 @@ final class DiskSpool: Sendable {
     private let replayBatchBytes: Int
     private let replayer = BackgroundThread()
 
-    init(journal: Journal, pool: ConnectionPool, retryInterval: Duration, replayBatchBytes: Int, logger: Logger) {
+    public init(journal: Journal, pool: ConnectionPool, retryInterval: Duration, replayBatchBytes: Int, logger: Logger) {
         self.journal = journal
         self.pool = pool
         self.retryInterval = retryInterval
@@ -55,7 +55,7 @@ final class DiskSpool: Sendable {
     }
 
     /// Writes the next records to PostgreSQL in one transaction; true when the spool shrank.
-    func replayOnce() -> Bool {
+    public func replayOnce() -> Bool {
         let read: (records: [[UInt8]], next: JournalPosition)?
         do {
             read = try journal.read(maxBytes: replayBatchBytes)
