@@ -9,7 +9,7 @@
       Every S seconds until the collector exits or the file stop-sampling appears next to FILE: RSS, open file
       descriptors, threads, the spool's size on disk and as /api/v1/health reports it, and whether the database is up.
   soak.py summary  --csv FILE
-      min, max, last and the least-squares slope per hour of each series.
+      min, max, last and the least-squares slope per hour of each series; RSS's slope again at steady load.
 """
 import argparse
 import csv
@@ -203,10 +203,14 @@ def summary(args):
             continue
         values = [v for _, v in points]
         print(f"{name:<20} {min(values):>12} {max(values):>12} {values[-1]:>12} {slope_per_hour(points):>12.1f}")
-    # The same slope over the last half only: start-up growth (caches, buffers) says little about a leak.
-    half = [row for row in rows if int(row["seconds"]) >= int(rows[-1]["seconds"]) / 2] if rows else []
-    points = [(int(row["seconds"]), int(row["rss_kb"])) for row in half if row["rss_kb"] != ""]
-    print(f"rss_kb slope/hour over the second half: {slope_per_hour(points):.1f}")
+    # RSS steps up while a replay after an outage holds its batches; a leak shows as growth at a steady load, so the
+    # same slope again over the samples after the last replay.
+    down = [index for index, row in enumerate(rows) if row["database_up"] == "0"]
+    steady = rows[down[-1] + 2:] if down else rows
+    points = [(int(row["seconds"]), int(row["rss_kb"])) for row in steady if row["rss_kb"] != ""]
+    if len(points) >= 2:
+        print(f"rss_kb slope/hour from {points[0][0]} s (after the last outage's replay) to the end: "
+              f"{slope_per_hour(points):.1f}")
     down = [int(row["seconds"]) for row in rows if row["database_up"] == "0"]
     print(f"samples: {len(rows)} over {rows[-1]['seconds'] if rows else 0} s; database down in {len(down)} of them")
 
