@@ -68,12 +68,21 @@ class PostgresCluster:
             self._server_cmd("initdb", "-D", self.data, "-U", "postgres", "-E", "UTF8", "--no-locale",
                              "--auth-local=trust", "--auth-host=scram-sha-256"),
             check=True, capture_output=True, text=True)
+        self.start_server()
+
+    def start_server(self):
+        """Starts the server of an initialised cluster: at first, and again after stop_server."""
         options = (f"-c port={self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.socket_dir} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
         done = subprocess.run(self._server_cmd("pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "start"),
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"pg_ctl start failed: {done.stderr}\n{self.server_log()}")
+
+    def stop_server(self):
+        """Stops the server and keeps its data, as PostgreSQL going away for a while."""
+        subprocess.run(self._server_cmd("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"),
+                       check=True, capture_output=True, text=True)
 
     def stop(self):
         subprocess.run(self._server_cmd("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"),

@@ -10,6 +10,9 @@ READER_PASSWORD = "reader-test-password"
 READER_ENV = {"GRAFANA_READER_PASSWORD": READER_PASSWORD, "ALERT_SILENT_HOST_AFTER": "30 minutes",
               "ALERT_DENY_ERROR_RATE": "0.5"}
 READER_LOGIN_SCRIPT = REPO / "postgres" / "grafana-reader-login.sql"
+WRITER = "collector_writer"  # the serving collector's role (sql/004_collector_writer.sql)
+WRITER_PASSWORD = "writer-test-password"
+WRITER_LOGIN_SCRIPT = REPO / "postgres" / "collector-writer-login.sql"
 
 
 def migrations():
@@ -35,3 +38,9 @@ def give_reader_login(cluster, database, env=None):
     """What the grafana-reader compose service does on every `docker compose up`."""
     return cluster.run_file(str(READER_LOGIN_SCRIPT), database, single_transaction=False,
                             extra_env=env or READER_ENV)
+
+
+def give_writer_login(cluster, database, env=None):
+    """What the collector-writer compose service does on every `docker compose up`, after the migrations."""
+    return cluster.run_file(str(WRITER_LOGIN_SCRIPT), database, single_transaction=False,
+                            extra_env=env if env is not None else {"COLLECTOR_DB_PASSWORD": WRITER_PASSWORD})

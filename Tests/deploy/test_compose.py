@@ -56,7 +56,9 @@ def test_compose_file_with_the_example_settings_validates_too():
     rendered = yaml.safe_load(interpolate(COMPOSE_TEXT, env_example()))
     assert compose_errors(rendered) == []
     collector = rendered["services"]["collector"]["environment"]
-    assert collector["DATABASE_URL"] == "postgresql://telemetry@postgres:5432/telemetry"
+    assert collector["DATABASE_URL"] == "postgresql://collector_writer@postgres:5432/telemetry"
+    assert rendered["services"]["migrate"]["environment"]["DATABASE_URL"] == \
+        "postgresql://telemetry@postgres:5432/telemetry"
     assert rendered["services"]["grafana"]["environment"]["GF_SERVER_ROOT_URL"] == \
         "https://telemetry.example.com/grafana/"
 
@@ -66,7 +68,8 @@ def test_every_setting_compose_reads_is_in_the_env_example_and_every_example_set
 
 
 def test_secrets_and_the_domain_must_be_set():
-    for name in ("DOMAIN", "ACME_EMAIL", "POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "GRAFANA_READER_PASSWORD"):
+    for name in ("DOMAIN", "ACME_EMAIL", "POSTGRES_PASSWORD", "COLLECTOR_DB_PASSWORD", "GRAFANA_ADMIN_PASSWORD",
+                 "GRAFANA_READER_PASSWORD"):
         assert re.search(r"\$\{" + name + r":\?", COMPOSE_TEXT), name
     with pytest.raises(KeyError, match="POSTGRES_PASSWORD"):
         interpolate(COMPOSE_TEXT, {k: v for k, v in env_example().items() if k != "POSTGRES_PASSWORD"})
@@ -86,7 +89,7 @@ def test_env_example_explains_every_setting():
 
 
 def test_the_stack_is_postgres_collector_grafana_and_caddy():
-    assert set(SERVICES) == {"postgres", "grafana-reader", "collector", "grafana", "caddy"}
+    assert set(SERVICES) == {"postgres", "grafana-reader", "migrate", "collector-writer", "collector", "grafana", "caddy"}
 
 
 def test_only_caddy_publishes_ports_and_it_publishes_80_and_443():
@@ -99,6 +102,8 @@ def test_postgres_collector_and_grafana_are_reachable_only_on_the_internal_netwo
     assert SERVICES["postgres"]["networks"] == ["internal"]
     assert SERVICES["collector"]["networks"] == ["internal"]
     assert SERVICES["grafana-reader"]["networks"] == ["internal"]
+    assert SERVICES["migrate"]["networks"] == ["internal"]
+    assert SERVICES["collector-writer"]["networks"] == ["internal"]
     # Grafana's second network only lets it send alert notifications: nothing else joins it, nothing is published.
     assert set(SERVICES["grafana"]["networks"]) == {"internal", "grafana-outbound"}
     assert [n for n, s in SERVICES.items() if "grafana-outbound" in s["networks"]] == ["grafana"]
@@ -121,6 +126,27 @@ def test_collector_is_built_here_and_starts_once_postgres_is_healthy():
     assert env["DATABASE_URL"].startswith("postgresql://") and "@postgres:5432/" in env["DATABASE_URL"]
     assert "PGPASSWORD" in env  # libpq's own variable: any character is fine in the password
     assert "MIGRATIONS_DIR" not in env, "the image sets MIGRATIONS_DIR=/app/sql"
+
+
+def test_migrations_run_as_the_owner_before_the_collector_serves_as_its_writer_role():
+    migrate = SERVICES["migrate"]
+    assert migrate["image"] == SERVICES["collector"]["image"] and migrate["build"] == "."
+    assert migrate["command"] == ["migrate"] and migrate["restart"] == "no"
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert environment("migrate")["DATABASE_URL"].startswith("postgresql://${POSTGRES_USER:-telemetry}@postgres:5432/")
+    assert environment("migrate")["PGPASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+
+    writer = SERVICES["collector-writer"]
+    assert writer["image"] == SERVICES["postgres"]["image"] and writer["restart"] == "no"
+    assert writer["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "./postgres/collector-writer-login.sql:/collector-writer-login.sql:ro" in writer["volumes"]
+    assert writer["command"][0] == "psql" and "/collector-writer-login.sql" in writer["command"]
+    assert environment("collector-writer")["COLLECTOR_DB_PASSWORD"] == environment("collector")["PGPASSWORD"]
+
+    collector = SERVICES["collector"]
+    assert collector["depends_on"]["collector-writer"]["condition"] == "service_completed_successfully"
+    assert environment("collector")["DATABASE_URL"].startswith("postgresql://collector_writer@postgres:5432/")
+    assert "POSTGRES_PASSWORD" not in environment("collector")["PGPASSWORD"], "the collector must not hold the owner's password"
 
 
 def test_collector_spool_lives_in_a_named_volume_at_spool_dir():
