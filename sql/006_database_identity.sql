@@ -9,3 +9,6 @@ CREATE TABLE database_identity (
 );
 
 INSERT INTO database_identity DEFAULT VALUES;
+
+-- The serving collector reads it at start (migration 004 gives it nothing by default).
+GRANT SELECT ON database_identity TO collector_writer;

@@ -57,13 +57,17 @@ public struct Migrator: Sendable {
             }
             try connection.execute("SELECT pg_advisory_lock(\(Self.lockKey))")
             defer { _ = try? connection.execute("SELECT pg_advisory_unlock(\(Self.lockKey))") }
-            try connection.execute("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version    text PRIMARY KEY,
-                    file_name  text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now()
-                )
-                """)
+            // PostgreSQL checks CREATE on the schema even for CREATE TABLE IF NOT EXISTS; asking first lets a role
+            // without it (the serving collector's) start on a database that is migrated already.
+            if try connection.execute("SELECT to_regclass('schema_migrations') IS NULL").firstValue() == "t" {
+                try connection.execute("""
+                    CREATE TABLE schema_migrations (
+                        version    text PRIMARY KEY,
+                        file_name  text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """)
+            }
             let applied = Set(try connection.execute("SELECT version FROM schema_migrations").rows.compactMap { $0[0] })
             var appliedNow: [String] = []
             for migration in all where !applied.contains(migration.version) {
@@ -75,6 +79,10 @@ public struct Migrator: Sendable {
                     }
                     appliedNow.append(migration.fileName)
                 } catch {
+                    if case .server(sqlState: "42501", _) = error {
+                        throw MigrationError("migration \(migration.fileName) is not applied and this role may not apply it: "
+                                             + "run `collector migrate` as the database's owner (the compose stack's migrate service)")
+                    }
                     throw MigrationError("migration \(migration.fileName) failed: \(error)")
                 }
             }

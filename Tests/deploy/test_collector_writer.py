@@ -179,6 +179,7 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
     assert {name: (whole or "", columns or "") for name, whole, columns in rows} == {
         "api_keys": ("SELECT", "INSERT(key_hash),INSERT(host_id),INSERT(description),"
                                "UPDATE(revoked_at),UPDATE(last_used_at)"),
+        "database_identity": ("SELECT", ""),
         "events": ("INSERT,DELETE", "SELECT(ctid),SELECT(host_id),SELECT(ts),SELECT(event_id)"),
         "otlp_metrics": ("INSERT", "SELECT(host_id),SELECT(point_id)"),
         "schema_migrations": ("SELECT", ""),
@@ -229,10 +230,6 @@ def test_the_collectors_key_commands_work_as_the_writer(pg, writer_db):
         keys.stop()
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
-    "collector serve runs Migrator.migrate at start, whose unconditional `CREATE TABLE IF NOT EXISTS "
-    "schema_migrations` needs CREATE on the schema even when the table exists (permission denied for schema public); "
-    "Sources/Postgres/Migrator.swift must create the table only when to_regclass('schema_migrations') is NULL"))
 def test_the_real_collector_serves_as_the_writer_on_a_migrated_database(pg, writer_db):
     collector = Collector(pg.dsn(db.WRITER, db.WRITER_PASSWORD, writer_db), free_port(), 1048576, 1048576)
     try:
