@@ -95,6 +95,12 @@ def test_a_full_spool_disk_answers_503_with_retry_after_and_recovers(cluster, sm
         assert answers[-5:] == [answers[-1]] * 5, "a full disk stays refused until space returns"
         assert "No space left on device" in collector.log(), "the 503s must come from the full disk"
         assert len(spooled) * 200 < 64 << 20, "SPOOL_MAX_BYTES was far away"
+        health = http.client.HTTPConnection("127.0.0.1", collector.port, timeout=10)
+        health.request("GET", "/api/v1/health")
+        answer = health.getresponse()
+        assert (answer.status, json.loads(answer.read())["status"]) == (503, "unavailable"), \
+            "health must not call a spool that refuses everything degraded"
+        health.close()
 
         filler.unlink()
         status, _, _, ids = sender.post()

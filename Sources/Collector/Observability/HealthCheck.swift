@@ -42,7 +42,7 @@ struct HealthCheck: Sendable {
             databaseError = error
         }
         let journal = spool?.journal
-        let spoolHasRoom = journal.map { $0.pendingBytes < $0.maxBytes } ?? false
+        let spoolHasRoom = spool?.canTakeMore ?? false
         let status = databaseError == nil
             ? (journal?.isEmpty ?? true ? "ok" : "degraded")
             : (spoolHasRoom ? "degraded" : "unavailable")

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import Postgres
 import Spool
 import Threads
@@ -15,6 +16,8 @@ public final class DiskSpool: Sendable {
     /// Bytes of records read per replay transaction, about.
     private let replayBatchBytes: Int
     private let replayer = BackgroundThread()
+    /// Whether the last append failed (the disk is full, or failing): until one succeeds, the spool takes nothing.
+    private let appendFailing = Atomic<Bool>(false)
 
     public init(journal: Journal, pool: ConnectionPool, retryInterval: Duration, replayBatchBytes: Int, logger: Logger) {
         self.journal = journal
@@ -27,7 +30,9 @@ public final class DiskSpool: Sendable {
     /// Appends records durably; one result per record, in order. A full or failing spool answers `.failed`.
     func keep(_ records: [SpoolRecord], because error: PostgresError) -> [IngestResult] {
         do {
-            if try journal.append(records.map { $0.encoded() }) {
+            let appended = try journal.append(records.map { $0.encoded() })
+            appendFailing.store(false, ordering: .relaxed)
+            if appended {
                 logger.warning("PostgreSQL unavailable, spooled", metadata: [
                     "records": "\(records.count)", "error": "\(error)", "spool_bytes": "\(journal.pendingBytes)",
                 ])
@@ -35,9 +40,15 @@ public final class DiskSpool: Sendable {
             }
             logger.error("spool full, refusing", metadata: ["spool_bytes": "\(journal.pendingBytes)"])
         } catch {
+            appendFailing.store(true, ordering: .relaxed)
             logger.error("spool write failed", metadata: ["error": "\(error)"])
         }
         return records.map { _ in .failed(error) }
+    }
+
+    /// Whether records offered now can be kept: room below SPOOL_MAX_BYTES, and the last write did not fail.
+    var canTakeMore: Bool {
+        journal.pendingBytes < journal.maxBytes && !appendFailing.load(ordering: .relaxed)
     }
 
     func startReplaying() {
