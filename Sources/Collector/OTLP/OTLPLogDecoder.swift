@@ -20,37 +20,24 @@ struct OTLPLogDecoder: Sendable {
     func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> Decoded {
         var batch = EventBatch(hostID: hostID)
         var rejections = OTLPRejections(of: "log records")
-        for (resourceIndex, resourceLogs) in try OTLPValue.objects(root, "resourceLogs", path: "").enumerated() {
-            let resourcePath = "resourceLogs[\(resourceIndex)]"
-            let scopeLogs = try OTLPValue.objects(resourceLogs, "scopeLogs", path: resourcePath + ".")
-            let resource: OTLPResource
+        try OTLPExportWalk(signal: "Logs").forEachScope(in: root, rejections: &rejections, itemsUnder: {
+            $0.member("logRecords")?.count ?? 0
+        }) { (scopeLogs: OTLPExportWalk.Scope, rejections: inout OTLPRejections) throws(ValidationError) in
+            let scope = Self.scopeJSON(scopeLogs.object.member("scope"))
+            let records: JSONElements
             do {
-                resource = try OTLPResource(resourceLogs.member("resource"))
+                records = try OTLPValue.list(scopeLogs.object.member("logRecords"), "logRecords")
             } catch {
-                var records = 0
-                for scope in scopeLogs { records += scope.member("logRecords")?.count ?? 0 }
-                rejections.reject(records, at: resourcePath + ".resource", error.message)
-                continue
+                throw ValidationError("invalid_body", "\(scopeLogs.path).logRecords must be an array", field: "logRecords")
             }
-            for (scopeIndex, scopeLog) in scopeLogs.enumerated() {
-                let scopePath = "\(resourcePath).scopeLogs[\(scopeIndex)]"
-                let scope = Self.scopeJSON(scopeLog.member("scope"))
-                let records: JSONElements
-                do {
-                    records = try OTLPValue.list(scopeLog.member("logRecords"), "logRecords")
+            for (recordIndex, record) in records.enumerated() {
+                do throws(OTLPValueError) {
+                    let position = Array("\(scopeLogs.position)/\(recordIndex)".utf8)
+                    batch.append(try Self.event(record, position: position, resource: scopeLogs.resource, scope: scope,
+                                                receivedAt: receivedAt))
+                    rejections.accepted()
                 } catch {
-                    throw ValidationError("invalid_body", "\(scopePath).logRecords must be an array", field: "logRecords")
-                }
-                for (recordIndex, record) in records.enumerated() {
-                    do {
-                        let position = Array("\(resourceIndex)/\(scopeIndex)/\(recordIndex)".utf8)
-                        let row = try Self.event(record, position: position, resource: resource, scope: scope,
-                                                 receivedAt: receivedAt)
-                        batch.append(row)
-                        rejections.accepted()
-                    } catch {
-                        rejections.reject(at: "\(scopePath).logRecords[\(recordIndex)]", error.message)
-                    }
+                    rejections.reject(at: "\(scopeLogs.path).logRecords[\(recordIndex)]", error.message)
                 }
             }
         }

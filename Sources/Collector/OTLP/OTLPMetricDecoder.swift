@@ -15,29 +15,15 @@ struct OTLPMetricDecoder: Sendable {
     func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> Decoded {
         var columns = MetricColumns(hostID: hostID)
         var rejections = OTLPRejections(of: "data points")
-        for (resourceIndex, resourceMetrics) in try OTLPValue.objects(root, "resourceMetrics", path: "").enumerated() {
-            let resourcePath = "resourceMetrics[\(resourceIndex)]"
-            let scopeMetrics = try OTLPValue.objects(resourceMetrics, "scopeMetrics", path: resourcePath + ".")
-            let resource: OTLPResource
-            do {
-                resource = try OTLPResource(resourceMetrics.member("resource"))
-            } catch {
-                var points = 0
-                for scope in scopeMetrics {
-                    for metric in scope.member("metrics")?.elements ?? JSONDocument.emptyArray.root.elements {
-                        points += Self.data(of: metric)?.points.count ?? 0
-                    }
-                }
-                rejections.reject(points, at: resourcePath + ".resource", error.message)
-                continue
+        try OTLPExportWalk(signal: "Metrics").forEachScope(in: root, rejections: &rejections, itemsUnder: { scope in
+            (scope.member("metrics")?.elements ?? JSONDocument.emptyArray.root.elements).reduce(0) {
+                $0 + (Self.data(of: $1)?.points.count ?? 0)
             }
-            for (scopeIndex, scopeMetric) in scopeMetrics.enumerated() {
-                let scopePath = "\(resourcePath).scopeMetrics[\(scopeIndex)]"
-                for (metricIndex, metric) in try OTLPValue.objects(scopeMetric, "metrics", path: scopePath + ".").enumerated() {
-                    decodeMetric(metric, path: "\(scopePath).metrics[\(metricIndex)]",
-                                 position: "\(resourceIndex)/\(scopeIndex)/\(metricIndex)", resource: resource,
-                                 receivedAt: receivedAt, into: &columns, rejections: &rejections)
-                }
+        }) { (scopeMetrics: OTLPExportWalk.Scope, rejections: inout OTLPRejections) throws(ValidationError) in
+            for (metricIndex, metric) in try OTLPValue.objects(scopeMetrics.object, "metrics", path: scopeMetrics.path + ".").enumerated() {
+                decodeMetric(metric, path: "\(scopeMetrics.path).metrics[\(metricIndex)]",
+                             position: "\(scopeMetrics.position)/\(metricIndex)", resource: scopeMetrics.resource,
+                             receivedAt: receivedAt, into: &columns, rejections: &rejections)
             }
         }
         return Decoded(columns: columns, rejections: rejections)
