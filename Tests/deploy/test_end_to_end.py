@@ -2,12 +2,14 @@
 own database with the real sql/ files: what a host sends arrives, and Grafana's role can read it.
 Without COLLECTOR_BIN these tests fail: the deployment is only shown to work with the collector it deploys."""
 import json
+import re
 
 import pytest
 
 import telemetry_db as db
 from caddy_proxy import MAX_BODY_BYTES, MAX_TRANSCRIPT_BYTES
 from dockerfile import run_healthcheck
+from paths import REPO
 from pgcluster import QueryError
 
 # The example batch of the collector's issue, verbatim.
@@ -37,6 +39,12 @@ def test_health_answers_through_caddy_with_the_api_headers(caddy, collector):
     assert response.status == 200
     assert json.loads(response.body)["status"] == "ok"
     assert_api_headers(response)
+
+
+def test_the_health_answer_the_readme_shows_after_the_first_start_is_the_collectors_whole_answer(caddy, collector):
+    readme = (REPO / "README.md").read_text()
+    (documented,) = re.findall(r"^curl -sS https://telemetry\.example\.com/api/v1/health\n# (.*)$", readme, re.M)
+    assert json.loads(caddy.request("GET", "/api/v1/health").body) == json.loads(documented)
 
 
 def test_the_example_batch_is_stored_and_grafanas_role_can_read_it(caddy, collector, pg):
