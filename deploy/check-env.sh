@@ -20,7 +20,7 @@ for name in POSTGRES_PASSWORD GRAFANA_ADMIN_PASSWORD GRAFANA_READER_PASSWORD; do
     esac
 done
 
-# Names and addresses only a LAN knows (or any address), for which Let's Encrypt issues no certificate.
+# Names only a LAN knows, and addresses: Let's Encrypt certifies neither (Caddy asks it for public names only).
 lan_name() {
     case "$1" in
     *:* | *[!0-9.]*) ;;
@@ -45,7 +45,7 @@ letsencrypt)
         refuse "DOMAIN is still the example's telemetry.example.com: set it in .env to this server's public name," \
             "or for a home LAN set HTTPS=internal or HTTPS=off and DOMAIN to the server's LAN name or address"
     elif lan_name "$DOMAIN"; then
-        refuse "DOMAIN=$DOMAIN is a LAN name or an address, for which Let's Encrypt issues no certificate:" \
+        refuse "DOMAIN=$DOMAIN is a LAN name or an address, which Let's Encrypt cannot certify:" \
             "set HTTPS=internal (Caddy's own certificate authority) or HTTPS=off (plain HTTP) in .env"
     fi
     case "${ACME_EMAIL:-}" in
