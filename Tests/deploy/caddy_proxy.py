@@ -175,13 +175,13 @@ class CaddyProxy:
         """POST the way careful clients do: with Expect: 100-continue, sending the body only once asked for it and
         stopping as soon as a final answer arrives. A refused body is then answered without being sent at all."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=15) as raw:
-            with (self.tls_context().wrap_socket(raw, server_hostname=self.domain) if self.tls else raw) as tls:
+            with (self.tls_context().wrap_socket(raw, server_hostname=self.domain) if self.tls else raw) as stream:
                 head = [f"POST {path} HTTP/1.1", f"Host: {self.domain}:{self.port}",
                         "Content-Type: application/json", "Expect: 100-continue"]
                 head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}")
                 head += [f"{name}: {value}" for name, value in (headers or {}).items()]
-                wire = Wire(tls)
-                tls.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+                wire = Wire(stream)
+                stream.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
                 pieces = body_pieces(body, chunked)
                 status, response_headers = wire.head()
                 # 100 Continue, from Caddy and again from the upstream: go on sending until a final answer.
@@ -191,7 +191,7 @@ class CaddyProxy:
                         if piece is None:
                             break
                         try:
-                            tls.sendall(piece)
+                            stream.sendall(piece)
                         except OSError:
                             break  # the server answered and closed: read its answer
                     status, response_headers = wire.head()
@@ -209,17 +209,17 @@ def body_pieces(body, chunked, size=65536):
 class Wire:
     """Reads HTTP response heads off a socket (TLS or not), and says whether anything has arrived without waiting."""
 
-    def __init__(self, tls):
-        self.tls = tls
+    def __init__(self, stream):
+        self.stream = stream
         self.buffer = b""
 
     def has_data(self):
-        pending = self.tls.pending() if isinstance(self.tls, ssl.SSLSocket) else 0
-        return bool(self.buffer) or pending > 0 or bool(select.select([self.tls], [], [], 0)[0])
+        pending = self.stream.pending() if isinstance(self.stream, ssl.SSLSocket) else 0
+        return bool(self.buffer) or pending > 0 or bool(select.select([self.stream], [], [], 0)[0])
 
     def line(self):
         while b"\r\n" not in self.buffer:
-            received = self.tls.recv(65536)
+            received = self.stream.recv(65536)
             if not received:
                 raise ConnectionError("the connection closed before a complete response head")
             self.buffer += received

@@ -59,8 +59,8 @@ def test_compose_file_with_the_example_settings_validates_too():
     collector = rendered["services"]["collector"]["environment"]
     assert collector["DATABASE_URL"] == "postgresql://telemetry@postgres:5432/telemetry"
     for service in ("check-env", "grafana", "caddy"):
-        environment_ = rendered["services"][service]["environment"]
-        assert (environment_["DOMAIN"], environment_["HTTPS"]) == ("telemetry.example.com", "letsencrypt"), service
+        settings = rendered["services"][service]["environment"]
+        assert (settings["DOMAIN"], settings["HTTPS"]) == ("telemetry.example.com", "letsencrypt"), service
 
 
 def test_every_setting_compose_reads_is_in_the_env_example_and_every_example_setting_is_read():
