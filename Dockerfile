@@ -10,11 +10,14 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq-dev libssl-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Dependencies first, so that a change to the sources does not fetch them again (Package.resolved pins them if present).
+# Dependencies first, so that a change to the sources does not fetch them again. A Package.resolved in the build
+# context pins them: the build takes exactly its versions and fails when Package.swift no longer agrees with it.
+# Without one (it is not in git) they resolve to the newest versions Package.swift allows.
 COPY Package.* ./
-RUN swift package resolve
-COPY Sources ./Sources
-COPY Tests ./Tests
+RUN if [ -f Package.resolved ]; then swift package resolve --force-resolved-versions; else swift package resolve; fi
+# Then the whole context less .dockerignore: Package.swift names folders besides Sources (Tests, Fuzz) whose absence
+# makes the package unloadable, even for a product that does not use them.
+COPY . ./
 # The Swift runtime is linked in, so the runtime image needs no Swift libraries.
 RUN swift build -c release --product collector --static-swift-stdlib \
     && install -D "$(swift build -c release --show-bin-path)/collector" /out/collector

@@ -1,9 +1,12 @@
-"""The repository's Caddyfile run by the real Caddy on loopback high ports, with its own CA instead of Let's Encrypt.
+"""The repository's Caddyfile run by the real Caddy on loopback high ports, in any of its HTTPS modes.
 
-The only overrides are the ones the Caddyfile reads from the environment: the site (localhost), the upstreams, the
-limits, and CADDY_EXTRA_GLOBAL_OPTIONS, a file of global options naming the ports and the local CA.
+The only overrides are the ones the Caddyfile reads from the environment: the site (DOMAIN, HTTPS), the upstreams,
+the limits, and CADDY_EXTRA_GLOBAL_OPTIONS, a file of global options naming loopback and the ports, and for
+HTTPS=letsencrypt Caddy's own CA instead of Let's Encrypt (the LAN modes need no such help: HTTPS=internal is Caddy's
+CA by itself). Whatever DOMAIN says, every connection goes to 127.0.0.1, with DOMAIN as the TLS name and Host.
 """
 import http.client
+import json
 import os
 import select
 import shutil
@@ -42,6 +45,15 @@ def validate(env):
                           env=env, capture_output=True, text=True, timeout=60)
 
 
+def adapt(env):
+    """The JSON configuration Caddy makes of the Caddyfile with these settings."""
+    done = subprocess.run([caddy_binary(), "adapt", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return json.loads(done.stdout)
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -54,16 +66,33 @@ class Response:
         return values[0] if values else None
 
 
+class LoopbackHTTPConnection(http.client.HTTPConnection):
+    """HTTP to 127.0.0.1 whatever the host is called: the name is only the Host header."""
+
+    def connect(self):
+        self.sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+
+
+class LoopbackHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to 127.0.0.1 whatever the host is called: the name is only the TLS server name and the Host header."""
+
+    def connect(self):
+        raw = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+
+
 class CaddyProxy:
-    def __init__(self, collector_port, grafana_port):
+    def __init__(self, collector_port, grafana_port, domain="localhost", https="letsencrypt"):
+        self.domain, self.https = domain, https
         self.base = tempfile.mkdtemp(prefix="deploy-caddy-")
         self.https_port, self.http_port = free_port(), free_port()
         options = os.path.join(self.base, "test-options.caddy")
         with open(options, "w") as f:
-            f.write(f"admin off\nlocal_certs\nskip_install_trust\ndefault_bind 127.0.0.1\n"
-                    f"http_port {self.http_port}\nhttps_port {self.https_port}\n")
+            f.write(f"admin off\n{'local_certs' if https == 'letsencrypt' else ''}\nskip_install_trust\n"
+                    f"default_bind 127.0.0.1\nhttp_port {self.http_port}\nhttps_port {self.https_port}\n")
         self.env = isolated_env(
-            self.base, DOMAIN="localhost", ACME_EMAIL="ops@example.com", HOMEASSISTANT_ORIGINS=HOMEASSISTANT_ORIGINS,
+            self.base, DOMAIN=domain, HTTPS=https, ACME_EMAIL="ops@example.com",
+            HOMEASSISTANT_ORIGINS=HOMEASSISTANT_ORIGINS,
             CADDY_EXTRA_GLOBAL_OPTIONS=options, COLLECTOR_UPSTREAM=f"127.0.0.1:{collector_port}",
             GRAFANA_UPSTREAM=f"127.0.0.1:{grafana_port}", MAX_BODY_BYTES=str(MAX_BODY_BYTES),
             MAX_TRANSCRIPT_BYTES=str(MAX_TRANSCRIPT_BYTES))
@@ -85,7 +114,7 @@ class CaddyProxy:
                 return self
             except (OSError, ssl.SSLError, http.client.HTTPException):
                 time.sleep(0.2)
-        raise RuntimeError(f"caddy did not answer on port {self.https_port}:\n{self.log()}")
+        raise RuntimeError(f"caddy did not answer on port {self.port}:\n{self.log()}")
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -100,11 +129,29 @@ class CaddyProxy:
         with open(self.log_path) as f:
             return f.read()[-4000:]
 
+    @property
+    def tls(self):
+        return self.https != "off"
+
+    @property
+    def port(self):
+        """Where the site is served: the HTTPS port, or with HTTPS=off the HTTP port."""
+        return self.https_port if self.tls else self.http_port
+
+    @property
+    def scheme(self):
+        return "https" if self.tls else "http"
+
     def tls_context(self):
         return ssl.create_default_context(cafile=self.root_certificate)
 
+    def connection(self):
+        if self.tls:
+            return LoopbackHTTPSConnection(self.domain, self.https_port, context=self.tls_context(), timeout=15)
+        return LoopbackHTTPConnection(self.domain, self.http_port, timeout=15)
+
     def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPSConnection("localhost", self.https_port, context=self.tls_context(), timeout=15)
+        connection = self.connection()
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
@@ -118,7 +165,7 @@ class CaddyProxy:
     def plain_http(self, path):
         connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=15)
         try:
-            connection.request("GET", path, headers={"Host": "localhost"})
+            connection.request("GET", path, headers={"Host": self.domain})
             response = connection.getresponse()
             return response.status, response.getheader("Location")
         finally:
@@ -127,14 +174,14 @@ class CaddyProxy:
     def post_declaring(self, path, body, headers=None, chunked=False):
         """POST the way careful clients do: with Expect: 100-continue, sending the body only once asked for it and
         stopping as soon as a final answer arrives. A refused body is then answered without being sent at all."""
-        with socket.create_connection(("127.0.0.1", self.https_port), timeout=15) as raw:
-            with self.tls_context().wrap_socket(raw, server_hostname="localhost") as tls:
-                head = [f"POST {path} HTTP/1.1", f"Host: localhost:{self.https_port}",
+        with socket.create_connection(("127.0.0.1", self.port), timeout=15) as raw:
+            with (self.tls_context().wrap_socket(raw, server_hostname=self.domain) if self.tls else raw) as stream:
+                head = [f"POST {path} HTTP/1.1", f"Host: {self.domain}:{self.port}",
                         "Content-Type: application/json", "Expect: 100-continue"]
                 head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}")
                 head += [f"{name}: {value}" for name, value in (headers or {}).items()]
-                wire = Wire(tls)
-                tls.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+                wire = Wire(stream)
+                stream.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
                 pieces = body_pieces(body, chunked)
                 status, response_headers = wire.head()
                 # 100 Continue, from Caddy and again from the upstream: go on sending until a final answer.
@@ -144,7 +191,7 @@ class CaddyProxy:
                         if piece is None:
                             break
                         try:
-                            tls.sendall(piece)
+                            stream.sendall(piece)
                         except OSError:
                             break  # the server answered and closed: read its answer
                     status, response_headers = wire.head()
@@ -160,18 +207,19 @@ def body_pieces(body, chunked, size=65536):
 
 
 class Wire:
-    """Reads HTTP response heads off a TLS socket, and says whether anything has arrived without waiting for it."""
+    """Reads HTTP response heads off a socket (TLS or not), and says whether anything has arrived without waiting."""
 
-    def __init__(self, tls):
-        self.tls = tls
+    def __init__(self, stream):
+        self.stream = stream
         self.buffer = b""
 
     def has_data(self):
-        return bool(self.buffer) or self.tls.pending() > 0 or bool(select.select([self.tls], [], [], 0)[0])
+        pending = self.stream.pending() if isinstance(self.stream, ssl.SSLSocket) else 0
+        return bool(self.buffer) or pending > 0 or bool(select.select([self.stream], [], [], 0)[0])
 
     def line(self):
         while b"\r\n" not in self.buffer:
-            received = self.tls.recv(65536)
+            received = self.stream.recv(65536)
             if not received:
                 raise ConnectionError("the connection closed before a complete response head")
             self.buffer += received

@@ -1,7 +1,7 @@
 """Fixtures for the deployment tests: a real PostgreSQL, migrated by the real sql/ files, with seeded telemetry;
 the real Caddy with the repository's Caddyfile; the real collector; a stand-in for Grafana.
 
-Run from the repository root: python3 -m pytest -q Tests/deploy
+Run from the repository root, after scripts/test made the virtual environment: .venv/bin/python -m pytest -q Tests/deploy
 """
 import os
 import shutil

@@ -6,8 +6,8 @@ import tempfile
 
 import pytest
 
-from caddy_proxy import (CADDYFILE, HOMEASSISTANT_ORIGINS, MAX_BODY_BYTES, MAX_TRANSCRIPT_BYTES, caddy_binary,
-                         isolated_env, validate)
+from caddy_proxy import (CADDYFILE, HOMEASSISTANT_ORIGINS, MAX_BODY_BYTES, MAX_TRANSCRIPT_BYTES, adapt,
+                         caddy_binary, isolated_env, validate)
 
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -18,13 +18,55 @@ def assert_everywhere_headers(response):
     assert response.header("Server") is None
 
 
-def test_caddyfile_validates_with_production_settings():
+def production_env(home, **settings):
+    return isolated_env(home, ACME_EMAIL="ops@example.com", HOMEASSISTANT_ORIGINS="https://homeassistant.example.com",
+                        MAX_BODY_BYTES="1048576", MAX_TRANSCRIPT_BYTES="16777216", **settings)
+
+
+# (HTTPS, DOMAIN, where Caddy listens, who issues the certificate)
+MODES = [("letsencrypt", "telemetry.example.com", ":443", "acme"),
+         ("internal", "telemetry.lan", ":443", "internal"),
+         ("internal", "192.168.1.20", ":443", "internal"),
+         ("off", "telemetry.lan", ":80", None),
+         ("off", "192.168.1.20", ":80", None)]
+
+
+@pytest.mark.parametrize("https, domain", [mode[:2] for mode in MODES])
+def test_caddyfile_validates_with_production_settings_in_every_https_mode(https, domain):
     with tempfile.TemporaryDirectory() as home:
-        done = validate(isolated_env(home, DOMAIN="telemetry.example.com", ACME_EMAIL="ops@example.com",
-                                     HOMEASSISTANT_ORIGINS="https://homeassistant.example.com",
-                                     MAX_BODY_BYTES="1048576", MAX_TRANSCRIPT_BYTES="16777216"))
+        done = validate(production_env(home, DOMAIN=domain, HTTPS=https))
     assert done.returncode == 0, done.stderr
     assert "Valid configuration" in done.stdout + done.stderr
+
+
+def test_caddyfile_without_https_is_the_public_letsencrypt_site():
+    with tempfile.TemporaryDirectory() as home:
+        assert adapt(production_env(home, DOMAIN="telemetry.example.com")) == \
+            adapt(production_env(home, DOMAIN="telemetry.example.com", HTTPS="letsencrypt"))
+
+
+@pytest.mark.parametrize("https, domain, listen, issuer", MODES)
+def test_each_https_mode_serves_the_domain_on_its_port_with_its_certificate_issuer(https, domain, listen, issuer):
+    with tempfile.TemporaryDirectory() as home:
+        config = adapt(production_env(home, DOMAIN=domain, HTTPS=https))
+    (server,) = config["apps"]["http"]["servers"].values()
+    assert server["listen"] == [listen]
+    assert [route["match"] for route in server["routes"]] == [[{"host": [domain]}]]
+    policies = config["apps"].get("tls", {}).get("automation", {}).get("policies", [])
+    if issuer is None:
+        assert policies == [], "plain HTTP gets no certificate"
+    else:
+        (policy,) = policies
+        assert policy["subjects"] == [domain]
+        assert policy["issuers"][0]["module"] == issuer
+        if issuer == "acme":
+            assert policy["issuers"][0]["email"] == "ops@example.com"
+
+
+def test_an_unknown_https_mode_is_refused():
+    with tempfile.TemporaryDirectory() as home:
+        done = validate(production_env(home, DOMAIN="telemetry.lan", HTTPS="yes"))
+    assert done.returncode != 0 and "https-yes" in done.stderr
 
 
 def test_caddyfile_is_in_caddy_fmt_form():

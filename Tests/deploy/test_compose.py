@@ -4,6 +4,7 @@ No Docker engine here, so `${VAR}` interpolation is reproduced (the subset compo
 ${VAR:?message}, $$) and the file is also validated as compose would see it with .env.example's values.
 """
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -59,8 +60,9 @@ def test_compose_file_with_the_example_settings_validates_too():
     assert collector["DATABASE_URL"] == "postgresql://collector_writer@postgres:5432/telemetry"
     assert rendered["services"]["migrate"]["environment"]["DATABASE_URL"] == \
         "postgresql://telemetry@postgres:5432/telemetry"
-    assert rendered["services"]["grafana"]["environment"]["GF_SERVER_ROOT_URL"] == \
-        "https://telemetry.example.com/grafana/"
+    for service in ("check-env", "grafana", "caddy"):
+        settings = rendered["services"][service]["environment"]
+        assert (settings["DOMAIN"], settings["HTTPS"]) == ("telemetry.example.com", "letsencrypt"), service
 
 
 def test_every_setting_compose_reads_is_in_the_env_example_and_every_example_setting_is_read():
@@ -89,7 +91,43 @@ def test_env_example_explains_every_setting():
 
 
 def test_the_stack_is_postgres_collector_grafana_and_caddy():
-    assert set(SERVICES) == {"postgres", "grafana-reader", "migrate", "collector-writer", "collector", "grafana", "caddy"}
+    assert set(SERVICES) == {"check-env", "postgres", "grafana-reader", "migrate", "collector-writer", "collector", "grafana",
+                             "caddy"}
+
+
+def dependencies(service):
+    """{dependency: condition} of a service, whichever form its depends_on takes."""
+    depends_on = SERVICES[service].get("depends_on", {})
+    if isinstance(depends_on, list):
+        return {name: "service_started" for name in depends_on}
+    return {name: spec.get("condition", "service_started") for name, spec in depends_on.items()}
+
+
+def test_nothing_starts_before_check_env_accepted_the_settings():
+    assert dependencies("postgres")["check-env"] == "service_completed_successfully"
+    assert dependencies("check-env") == {}
+    for service in SERVICES:
+        reached, todo = set(), [service]
+        while todo:
+            for dependency in dependencies(todo.pop()):
+                if dependency not in reached:
+                    reached.add(dependency)
+                    todo.append(dependency)
+        assert service == "check-env" or "check-env" in reached, f"{service} may start before check-env"
+
+
+def test_check_env_runs_its_script_offline_with_the_settings_the_other_services_read():
+    check = SERVICES["check-env"]
+    assert check["restart"] == "no" and check["network_mode"] == "none"
+    assert "./deploy/check-env.sh:/check-env.sh:ro" in check["volumes"]
+    assert check["command"] == ["sh", "/check-env.sh"]
+    checked = environment("check-env")
+    for name in ("POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "GRAFANA_READER_PASSWORD", "COLLECTOR_DB_PASSWORD",
+                 "DOMAIN", "HTTPS", "ACME_EMAIL"):
+        users = [service for service in SERVICES if service != "check-env"
+                 and any(re.search(r"\$\{" + name + r"\b", str(v)) for v in environment(service).values())]
+        assert users, name
+        assert re.match(r"\$\{" + name + r"\b", checked[name]), name
 
 
 def test_only_caddy_publishes_ports_and_it_publishes_80_and_443():
@@ -106,7 +144,7 @@ def test_postgres_collector_and_grafana_are_reachable_only_on_the_internal_netwo
     assert SERVICES["collector-writer"]["networks"] == ["internal"]
     # Grafana's second network only lets it send alert notifications: nothing else joins it, nothing is published.
     assert set(SERVICES["grafana"]["networks"]) == {"internal", "grafana-outbound"}
-    assert [n for n, s in SERVICES.items() if "grafana-outbound" in s["networks"]] == ["grafana"]
+    assert [n for n, s in SERVICES.items() if "grafana-outbound" in s.get("networks", [])] == ["grafana"]
     assert set(SERVICES["caddy"]["networks"]) == {"internal", "edge"}
 
 
@@ -163,9 +201,34 @@ def test_grafana_11_serves_anonymous_viewers_from_the_sub_path_and_may_be_framed
     assert env["GF_AUTH_ANONYMOUS_ORG_ROLE"] == "Viewer"
     assert env["GF_SECURITY_ALLOW_EMBEDDING"] == "true"
     assert env["GF_SERVER_SERVE_FROM_SUB_PATH"] == "true"
-    assert env["GF_SERVER_ROOT_URL"] == "https://${DOMAIN}/grafana/"
     assert env["GF_USERS_ALLOW_SIGN_UP"] == "false"
     assert all(v.endswith(":ro") for v in grafana["volumes"] if v.startswith("./"))
+
+
+def test_grafana_starts_through_public_url_sh_with_the_settings_caddy_serves():
+    grafana = SERVICES["grafana"]
+    assert grafana["entrypoint"] == ["sh", "/etc/grafana/public-url.sh", "/run.sh"]
+    assert "./grafana/public-url.sh:/etc/grafana/public-url.sh:ro" in grafana["volumes"]
+    for name in ("DOMAIN", "HTTPS"):
+        assert environment("grafana")[name] == environment("caddy")[name], name
+    assert not {"GF_SERVER_ROOT_URL", "GF_SECURITY_COOKIE_SECURE"} & set(environment("grafana")), \
+        "public-url.sh sets them"
+
+
+@pytest.mark.parametrize("https, root_url, cookie_secure", [
+    (None, "https://telemetry.lan/grafana/", "true"),
+    ("letsencrypt", "https://telemetry.lan/grafana/", "true"),
+    ("internal", "https://telemetry.lan/grafana/", "true"),
+    ("off", "http://telemetry.lan/grafana/", "false"),
+])
+def test_grafanas_public_url_and_cookie_flag_follow_https(https, root_url, cookie_secure):
+    settings = {"PATH": "/usr/bin:/bin", "DOMAIN": "telemetry.lan", **({"HTTPS": https} if https else {})}
+    done = subprocess.run(["sh", str(REPO / "grafana" / "public-url.sh"), "env"], env=settings,
+                          capture_output=True, text=True, timeout=10)
+    assert done.returncode == 0, done.stderr
+    grafana_env = dict(line.split("=", 1) for line in done.stdout.splitlines())
+    assert grafana_env["GF_SERVER_ROOT_URL"] == root_url
+    assert grafana_env["GF_SECURITY_COOKIE_SECURE"] == cookie_secure
 
 
 def test_grafana_starts_after_its_database_role_can_log_in():

@@ -1,12 +1,23 @@
-"""The collector's Dockerfile and .dockerignore, read as Docker reads them (no engine here to build the image), and
-its health check command run for real against a stand-in of /api/v1/health."""
-import fnmatch
+"""The collector's Dockerfile and .dockerignore, read as Docker reads them (no engine here to build the image): the
+build stage's context assembled as Docker would and loaded by SwiftPM, and the health check command run for real
+against a stand-in of /api/v1/health."""
+import json
+import os
+import shutil
+import subprocess
 
 import pytest
 
-from dockerfile import apt_packages, run_healthcheck, stages
+from dockerfile import apt_packages, assemble_build_stage, ignored, run_healthcheck, stages
 from paths import REPO
 from standin import StandIn
+
+
+def swift_binary():
+    binary = shutil.which("swift") or "/opt/swift/usr/bin/swift"
+    if not os.access(binary, os.X_OK):
+        raise RuntimeError("swift is not installed (on the PATH or in /opt/swift)")
+    return binary
 
 
 def test_build_stage_compiles_the_release_collector_with_the_official_swift_image():
@@ -45,15 +56,44 @@ def test_runtime_image_carries_the_migrations_and_points_the_collector_at_them()
 
 
 def test_dockerignore_keeps_secrets_and_local_builds_out_but_not_what_the_build_needs():
-    patterns = [p for p in (REPO / ".dockerignore").read_text().splitlines() if p and not p.startswith("#")]
-
-    def ignored(path):
-        return any(fnmatch.fnmatch(path, p) or path.startswith(p.rstrip("/") + "/") for p in patterns)
-
-    for path in (".env", ".git", ".build", "Tests/deploy/conftest.py"):
+    for path in (".env", ".git", ".build/debug/collector", ".venv/bin/python", ".dev/api-key", "Fuzz/crash-http-1",
+                 "Tests/deploy/conftest.py", "Sources/Collector/__pycache__/x.pyc"):
         assert ignored(path), path
-    for path in ("Package.swift", "Sources/collector/main.swift", "Tests/CollectorTests/x.swift", "sql/001.sql"):
+    for path in ("Package.swift", "Package.resolved", "Sources/collector/main.swift", "Tests/CollectorTests/x.swift",
+                 "Fuzz/CFuzzer/CFuzzer.c", "sql/001.sql"):
         assert not ignored(path), path
+
+
+def test_the_build_stage_receives_a_package_that_swiftpm_can_load(tmp_path):
+    copied = assemble_build_stage(tmp_path)
+    assert "Package.swift" in copied and ".env" not in copied
+    done = subprocess.run([swift_binary(), "package", "describe", "--type", "json"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"swift package describe in the build stage's context: {done.stderr}"
+    products = {product["name"] for product in json.loads(done.stdout)["products"]}
+    assert "collector" in products
+
+
+@pytest.mark.parametrize("resolved, pinned", [(True, True), (False, False)])
+def test_a_package_resolved_in_the_context_pins_the_dependencies_strictly(tmp_path, resolved, pinned):
+    """The dependency step, run with a stand-in for swift that records its arguments: with a Package.resolved it
+    refuses any other version, without one (a plain git clone) it resolves."""
+    (_, _, steps) = stages()[0]
+    (step,) = [rest for keyword, rest in steps if keyword == "RUN" and "swift package resolve" in rest]
+    stand_in = tmp_path / "bin" / "swift"
+    stand_in.parent.mkdir()
+    stand_in.write_text('#!/bin/sh\necho "$@" >> "$SWIFT_CALLS"\n')
+    stand_in.chmod(0o755)
+    if resolved:
+        (tmp_path / "Package.resolved").write_text('{"pins": [], "version": 3}')
+    calls = tmp_path / "calls"
+    done = subprocess.run(["sh", "-c", step], cwd=tmp_path, capture_output=True, text=True, timeout=30,
+                          env={"PATH": f"{stand_in.parent}:/usr/bin:/bin", "SWIFT_CALLS": str(calls)})
+    assert done.returncode == 0, done.stderr
+    (call,) = calls.read_text().splitlines()
+    assert call.startswith("package resolve")
+    assert ("--force-resolved-versions" in call.split()) is pinned
+    assert ignored("Package.resolved") is False
 
 
 @pytest.mark.parametrize("status, healthy", [(200, True), (503, False)])

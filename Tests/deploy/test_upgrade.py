@@ -1,6 +1,6 @@
 """Upgrading a database made by the last release (the migrations of e8ffeb8, frozen in fixtures/release-e8ffeb8/sql)
 to the current migrations, as `docker compose up -d --build` does it: the migrate service runs while the old collector
-still serves a steady load, then the new collector replaces the old one. Nothing the old or the new collector
+(the release's own binary, built from its commit) still serves a steady load, then the new collector replaces the old one. Nothing the old or the new collector
 acknowledged is lost or stored twice, and the release's data is untouched."""
 import time
 
@@ -9,6 +9,7 @@ from collector_process import Collector
 from load import Load, stored_event_ids
 from paths import REPO
 from pgcluster import free_port
+from release_build import release_collector_binary
 
 RELEASE = REPO / "Tests" / "deploy" / "fixtures" / "release-e8ffeb8" / "sql"
 DATABASE = "telemetry_upgrade"
@@ -33,6 +34,7 @@ def test_upgrading_a_release_database_under_load_loses_nothing(pg):
     port = free_port()
     dsn = pg.dsn(db.MIGRATOR, db.MIGRATOR_PASSWORD, DATABASE)
     old = Collector(dsn, port, 1048576, 1048576)
+    old.binary = release_collector_binary()
     old.env["MIGRATIONS_DIR"] = str(RELEASE)
     new = Collector(dsn, port, 1048576, 1048576)
     try:
@@ -46,7 +48,8 @@ def test_upgrading_a_release_database_under_load_loses_nothing(pg):
         with Load(port, key, "upgrade") as load:
             load.wait_for_answers(20)
             # docker compose up -d --build: the migrate service, the collector-writer service, then the new collector.
-            assert new.run("migrate").split() == ["applied", "004_collector_writer.sql"]
+            assert new.run("migrate").split() == ["applied", "004_collector_writer.sql", "applied",
+                                                  "005_api_keys_notify.sql", "applied", "006_database_identity.sql"]
             db.give_writer_login(pg, DATABASE)
             answered = len(load.answers)
             load.wait_for_answers(answered + 10)  # the old collector kept storing after the migrations
@@ -74,7 +77,7 @@ def test_upgrading_a_release_database_under_load_loses_nothing(pg):
     assert counts(pg, "WHERE event_id NOT LIKE 'upgrade-%'") == released_data
     (applied,) = pg.query("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations", DATABASE,
                           "postgres").rows
-    assert applied == ["001,002,003,004"]
+    assert applied == ["001,002,003,004,005,006"]
     # The release's readers keep their view; the new role may write.
     assert pg.query("SELECT count(*) > 0 FROM transcripts", DATABASE, db.READER, db.READER_PASSWORD).rows == [["t"]]
     assert pg.query("SELECT has_table_privilege('events', 'INSERT')", DATABASE, db.WRITER,

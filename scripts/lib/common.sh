@@ -4,21 +4,45 @@
 export PATH="/opt/swift/usr/bin:$PATH"
 APT_UPDATED=""
 
-# ensure_packages PKG...: apt-get install the Debian packages that are not installed yet (update once).
+# ensure_packages PKG...: apt-get install the Debian packages that are not installed yet (update once). apt's own
+# output is shown only when it fails; another apt run holding the lock is waited for.
 ensure_packages() {
     local missing=()
     for package in "$@"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
-    local sudo=""
+    local sudo="" output
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     echo "installing: ${missing[*]}" >&2
     if [ -z "$APT_UPDATED" ]; then
-        $sudo apt-get update -qq >&2
+        output=$($sudo apt-get -o DPkg::Lock::Timeout=300 update -qq 2>&1) || { echo "$output" >&2; return 1; }
         APT_UPDATED=1
     fi
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+    output=$(DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" 2>&1) \
+        || { echo "$output" >&2; return 1; }
+}
+
+# ensure_venv DIR REQUIREMENTS: a Python virtual environment in DIR with the pip packages of REQUIREMENTS, made from
+# Debian's python3 when there is one (it refuses pip installs into the system: externally-managed-environment), else
+# from the python3 on the PATH. Rebuilt when it no longer runs, reinstalled when REQUIREMENTS changes.
+ensure_venv() {
+    local dir=$1 requirements=$2 python=/usr/bin/python3 output
+    if [ ! -x "$python" ]; then
+        python=$(command -v python3 || true)
+        [ -n "$python" ] || { ensure_packages python3; python=/usr/bin/python3; }
+    fi
+    if [ "$python" = /usr/bin/python3 ]; then ensure_packages python3-venv; fi
+    if ! "$dir/bin/python" -c "" 2>/dev/null; then
+        rm -rf "$dir"
+        output=$("$python" -m venv "$dir" 2>&1) || { echo "$output" >&2; return 1; }
+    fi
+    if ! cmp -s "$requirements" "$dir/installed-requirements.txt"; then
+        echo "installing into $dir: the packages of $requirements" >&2
+        output=$("$dir/bin/python" -m pip install --disable-pip-version-check -q -r "$requirements" 2>&1) \
+            || { echo "$output" >&2; return 1; }
+        cp "$requirements" "$dir/installed-requirements.txt"
+    fi
 }
 
 ensure_build_tools() {
