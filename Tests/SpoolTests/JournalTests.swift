@@ -19,18 +19,31 @@ struct JournalTests {
         return all
     }
 
+    @Test("A second journal on a folder in use is refused; once the first is gone, the folder opens again")
+    func oneJournalPerFolder() throws {
+        var first: Journal? = try Journal(directory: directory, maxBytes: 1 << 20)
+        #expect(throws: JournalError.self) { try Journal(directory: directory, maxBytes: 1 << 20) }
+        _ = first
+        first = nil
+        #expect(try Journal(directory: directory, maxBytes: 1 << 20).isEmpty)
+    }
+
     @Test("Records come back in order, once each, and a reopened journal continues after what was consumed")
     func appendReadConsume() throws {
-        let journal = try Journal(directory: directory, maxBytes: 1 << 20, segmentBytes: 4096)
-        #expect(try journal.append(records(30)))
-        #expect(journal.pendingRecords == 30)
-        let first = try #require(try journal.read(maxBytes: 500))
-        journal.consume(upTo: first.next, records: first.records.count)
-        #expect(first.records == Array(records(30)[0..<first.records.count]))
+        // A journal holds its folder until it is gone, as a process does until it exits: the first one closes first.
+        let consumed: Int = try {
+            let journal = try Journal(directory: directory, maxBytes: 1 << 20, segmentBytes: 4096)
+            #expect(try journal.append(records(30)))
+            #expect(journal.pendingRecords == 30)
+            let first = try #require(try journal.read(maxBytes: 500))
+            journal.consume(upTo: first.next, records: first.records.count)
+            #expect(first.records == Array(records(30)[0..<first.records.count]))
+            return first.records.count
+        }()
 
         let reopened = try Journal(directory: directory, maxBytes: 1 << 20, segmentBytes: 4096)
-        #expect(reopened.recovery.pendingRecords == 30 - first.records.count)
-        #expect(try readAll(reopened) == Array(records(30)[first.records.count...]))
+        #expect(reopened.recovery.pendingRecords == 30 - consumed)
+        #expect(try readAll(reopened) == Array(records(30)[consumed...]))
         #expect(reopened.isEmpty)
         #expect(try reopened.read(maxBytes: 1000) == nil)
     }
@@ -57,8 +70,10 @@ struct JournalTests {
 
     @Test("A record torn by a crash is cut off at open, reported, and the records before it survive")
     func tornTail() throws {
-        let journal = try Journal(directory: directory, maxBytes: 1 << 20)
-        #expect(try journal.append(records(3)))
+        try {
+            let journal = try Journal(directory: directory, maxBytes: 1 << 20)
+            #expect(try journal.append(records(3)))
+        }()
         let path = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".journal") })
         let file = "\(directory)/\(path)"
         let whole = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -77,8 +92,10 @@ struct JournalTests {
 
     @Test("A flipped byte fails the checksum: the damaged record and what follows it in that segment are dropped")
     func checksumCatchesDamage() throws {
-        let journal = try Journal(directory: directory, maxBytes: 1 << 20)
-        #expect(try journal.append(records(3)))
+        try {
+            let journal = try Journal(directory: directory, maxBytes: 1 << 20)
+            #expect(try journal.append(records(3)))
+        }()
         let path = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".journal") })
         var bytes = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(path)"))
         bytes[12 + 112 + 12 + 5] ^= 0xff  // inside the second record's payload
