@@ -50,7 +50,8 @@ public final class Service: Sendable {
                 metrics.render(SelfMetrics.Gauges(
                     pool: pool.statistics, openConnections: server.openConnections, queuedEvents: ingest.queuedEvents,
                     spoolRecords: spool?.journal.pendingRecords, spoolBytes: spool?.journal.pendingBytes))
-            }, health: HealthCheck(pool: pool, spool: spool), workers: workers))
+            }, health: HealthCheck(pool: pool, spool: spool), workers: workers,
+               retryAfterSeconds: settings.server.retryAfterSeconds))
         } else {
             metricsServer = nil
         }

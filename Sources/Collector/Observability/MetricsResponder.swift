@@ -7,6 +7,7 @@ struct MetricsResponder: HTTPResponder {
     let render: @Sendable () -> String
     let health: HealthCheck
     let workers: WorkerPool
+    let retryAfterSeconds: Int
 
     func respond(to request: HTTPRequest, writer: ResponseWriter) {
         guard request.head.path == "/metrics" || request.head.path == "/health" else {
@@ -22,7 +23,7 @@ struct MetricsResponder: HTTPResponder {
                 let report = health.run()
                 writer.write(HTTPResponse.json(status: report.httpStatus, body: report.json(detailed: true)))
             }
-            if !accepted { writer.write(APIError.unavailable("the collector is busy; retry shortly", retryAfter: 1).response) }
+            if !accepted { writer.write(APIError.unavailable("the collector is busy; retry shortly", retryAfter: retryAfterSeconds).response) }
             return
         }
         var headers = HTTPHeaders()
