@@ -1,4 +1,5 @@
 import OTLPProtobuf
+import SwiftProtobuf
 import Testing
 
 /// Every way a traces body can be malformed is refused with its own reason, and nothing is returned.
@@ -45,13 +46,23 @@ struct OTLPTraceDecoderBadInputTests {
         #expect(reason(Wire.traces(spans: [try Wire.bytes(Wire.span()) + Wire.tag(7, 5) + [0, 0, 0, 0]])) == .wrongWireType)
     }
 
-    @Test("wire types 6 and 7 and groups are invalid")
+    @Test("wire types 6 and 7, groups, and field numbers 0 or past 2^29 - 1 are invalid")
     func invalidWireType() throws {
         let good = Wire.traces(spans: [try Wire.bytes(Wire.span())])
         #expect(reason(good + Wire.tag(9, 6)) == .invalidWireType)
         #expect(reason(good + Wire.tag(9, 7)) == .invalidWireType)
         #expect(reason(Wire.traces(spans: [Wire.tag(20, 3) + Wire.tag(20, 4)])) == .invalidWireType)
         #expect(reason([0x00]) == .invalidWireType)
+        #expect(reason(good + Wire.tag(536_870_911, 0) + [1]) == nil)
+        #expect(reason(good + Wire.tag(536_870_912, 0) + [1]) == .invalidWireType)
+    }
+
+    @Test("the body the fuzzer found, an unknown field with a number past 2^29 - 1, is refused as swift-protobuf does")
+    func fuzzerFieldNumberPastTheLimit() throws {
+        // A top-level tag whose field number is 945755921747804144 among otherwise skippable fields.
+        let body = Wire.tag(5007, 5) + [0, 0, 0, 0] + Wire.tag(945_755_921_747_804_144, 0) + [104]
+        #expect(reason(body) == .invalidWireType)
+        #expect(throws: (any Error).self) { try OTLP.ExportTraceServiceRequest(serializedBytes: body) }
     }
 
     @Test("a nested length past its message's end is refused though the body is long enough")

@@ -10,7 +10,7 @@ public struct OTLPProtobufError: Error, Sendable, Equatable, CustomStringConvert
         case lengthPastEnd
         /// A varint's last byte still says another follows, or it is longer than 10 bytes.
         case unterminatedVarint
-        /// A tag with wire type 6 or 7, field number 0, or a group that does not close.
+        /// A tag with wire type 6 or 7 or a group's (3, 4), or a field number outside 1 ... 2^29 - 1.
         case invalidWireType
         /// A known field of the request's structure with a wire type its declaration does not allow.
         case wrongWireType

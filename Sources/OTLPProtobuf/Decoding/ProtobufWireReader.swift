@@ -39,10 +39,11 @@ package struct ProtobufWireReader {
     package var isAtEnd: Bool { offset >= end }
 
     /// The next field's number and wire type. Groups (wire types 3 and 4) are refused: proto3, and so OTLP, has none.
+    /// So are field numbers outside 1 ... 2^29 - 1, as swift-protobuf refuses them.
     package mutating func tag() throws(Fault) -> (field: UInt64, wireType: WireType) {
         let key = try varint()
         let field = key >> 3
-        guard field > 0, let wireType = WireType(rawValue: UInt8(key & 7)),
+        guard (1 ... 536_870_911).contains(field), let wireType = WireType(rawValue: UInt8(key & 7)),
               wireType != .startGroup, wireType != .endGroup
         else { throw .invalidWireType(field: field, wireType: key & 7) }
         return (field, wireType)
