@@ -78,6 +78,11 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "fuzz-event-decoder", dependencies: ["Collector", "JSON", "Postgres", "FuzzReplay"],
                           path: "Fuzz/EventDecoder", swiftSettings: strict),
+        .executableTarget(
+            name: "fuzz-otlp-protobuf",
+            dependencies: ["OTLPProtobuf", "FuzzReplay", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Fuzz/OTLPProtobuf", swiftSettings: strict
+        ),
 
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"], swiftSettings: strict),
