@@ -42,8 +42,9 @@ func fuzzOTLPProtobuf(_ data: UnsafeRawBufferPointer) {
                 precondition(Array(span.traceID) == Array(view.traceID) && Array(span.spanID) == Array(view.spanID)
                     && Array(span.parentSpanID) == Array(view.parentSpanID), "span ids differ")
                 precondition(span.name == view.name && span.startTimeUnixNano == view.startTimeUnixNano
-                    && span.endTimeUnixNano == view.endTimeUnixNano && span.kind.rawValue == Int(truncatingIfNeeded: view.kind)
-                    && span.status.message == view.statusMessage, "span fields differ")
+                    && span.endTimeUnixNano == view.endTimeUnixNano && span.kind.rawValue == Int(view.kind)
+                    && span.status.message == view.statusMessage && span.status.code.rawValue == Int(view.statusCode),
+                    "span fields differ")
                 precondition(same(span.attributes, view.attributes), "span attributes differ")
                 precondition(span.events.count == view.events.count && span.links.count == view.links.count,
                              "events or links differ")

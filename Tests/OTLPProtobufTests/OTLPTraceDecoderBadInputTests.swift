@@ -65,6 +65,19 @@ struct OTLPTraceDecoderBadInputTests {
         #expect(throws: (any Error).self) { try OTLP.ExportTraceServiceRequest(serializedBytes: body) }
     }
 
+    @Test("a span kind or status code past 32 bits is cut to 32 bits, as swift-protobuf cuts enums (found by fuzzing)")
+    func enumsPast32Bits() throws {
+        let span = try Wire.bytes(Wire.span()) + Wire.tag(6, 0) + Array(repeating: 0xFF, count: 9) + [0x01]
+            + Wire.field(15, Wire.tag(3, 0) + Wire.varint(1 << 32 | 2))
+        let body = Wire.traces(spans: [span])
+        let decoded = try decoder.decode(body).resourceSpans[0].scopeSpans[0].spans[0]
+        let oracle = try OTLP.ExportTraceServiceRequest(serializedBytes: body).resourceSpans[0].scopeSpans[0].spans[0]
+        #expect(decoded.kind == -1)
+        #expect(Int(decoded.kind) == oracle.kind.rawValue)
+        #expect(decoded.statusCode == 2)
+        #expect(Int(decoded.statusCode) == oracle.status.code.rawValue)
+    }
+
     @Test("a nested length past its message's end is refused though the body is long enough")
     func lengthPastEnd() throws {
         let span = try Wire.bytes(Wire.span())

@@ -28,8 +28,9 @@ public struct OTLPSpan: Sendable {
     public var parentSpanID: ArraySlice<UInt8> = []
     public var flags: UInt32 = 0
     public var name = ""
-    /// `SpanKind`: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer (others are kept as sent).
-    public var kind: UInt64 = 0
+    /// `SpanKind`: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer (others are kept as sent,
+    /// cut to 32 bits as protobuf does with every enum).
+    public var kind: Int32 = 0
     public var startTimeUnixNano: UInt64 = 0
     public var endTimeUnixNano: UInt64 = 0
     public var attributes = OTLPAttributes()
@@ -38,8 +39,8 @@ public struct OTLPSpan: Sendable {
     public var droppedEventsCount: UInt32 = 0
     public var links: [OTLPSpanLink] = []
     public var droppedLinksCount: UInt32 = 0
-    /// `StatusCode`: 0 unset, 1 ok, 2 error.
-    public var statusCode: UInt64 = 0
+    /// `StatusCode`: 0 unset, 1 ok, 2 error (others kept as sent, cut to 32 bits).
+    public var statusCode: Int32 = 0
     public var statusMessage = ""
 }
 
@@ -63,13 +64,17 @@ public struct OTLPSpanLink: Sendable {
 public struct OTLPAttributes: Sendable, Sequence {
     let body: [UInt8]
     var entries: [Range<Int>]
-    /// The largest value's size (`OTLPProtobufLimits.maxAttributeValueBytes` counts the same way) and its key.
-    public private(set) var largestValue: (key: String, bytes: Int)?
+    let largest: (key: Range<Int>, bytes: Int)?
 
-    init(body: [UInt8] = [], entries: [Range<Int>] = [], largestValue: (key: String, bytes: Int)? = nil) {
+    init(body: [UInt8] = [], entries: [Range<Int>] = [], largest: (key: Range<Int>, bytes: Int)? = nil) {
         self.body = body
         self.entries = entries
-        self.largestValue = largestValue
+        self.largest = largest
+    }
+
+    /// The largest value's size (`OTLPProtobufLimits.maxAttributeValueBytes` counts the same way) and its key.
+    public var largestValue: (key: String, bytes: Int)? {
+        largest.map { (String(decoding: body[$0.key], as: UTF8.self), $0.bytes) }
     }
 
     public var count: Int { entries.count }
