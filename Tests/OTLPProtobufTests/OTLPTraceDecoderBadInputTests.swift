@@ -149,6 +149,33 @@ struct OTLPTraceDecoderBadInputTests {
         #expect(reason(body, limits: OTLPProtobufLimits(maxBodyBytes: body.count - 1)) == .bodyTooLarge)
     }
 
+    @Test("a message sent twice merges as in swift-protobuf: resource and scope attributes add up, arrays concatenate")
+    func mergesRepeatedMessages() throws {
+        let resource = Wire.field(1, Wire.field(1, try Wire.bytes(Wire.keyValue("service.name", "a"))))
+        let scope = Wire.field(1, Wire.field(3, try Wire.bytes(Wire.keyValue("scope.key", "s"))))
+        let array = { (text: String) in Wire.field(5, Wire.field(1, Wire.field(1, Array(text.utf8)))) }
+        let listAttribute = Wire.field(9, Wire.field(1, Array("list".utf8)) + Wire.field(2, array("x"))
+            + Wire.field(2, array("y")))
+        let span = try Wire.bytes(Wire.span()) + listAttribute
+        let body = Wire.field(1, resource + resource + Wire.field(2, scope + scope + Wire.field(2, span)))
+        let decoded = try decoder.decode(body).resourceSpans[0]
+        let oracle = try OTLP.ExportTraceServiceRequest(serializedBytes: body).resourceSpans[0]
+        #expect(decoded.resource.count == 2)
+        #expect(decoded.resource.count == oracle.resource.attributes.count)
+        #expect(decoded.scopeSpans[0].scopeAttributes.count == oracle.scopeSpans[0].scope.attributes.count)
+        #expect(decoded.scopeSpans[0].spans[0].attributes["list"] == .array([.string("x"), .string("y")]))
+        #expect(oracle.scopeSpans[0].spans[0].attributes[2].value.arrayValue.values.map(\.stringValue) == ["x", "y"])
+    }
+
+    @Test("a resource's entity references must be UTF-8 too")
+    func entityReferencesAreUTF8() throws {
+        let good = Wire.field(1, Wire.field(1, Wire.field(3, Wire.field(2, Array("service".utf8)))))
+        #expect(reason(good) == nil)
+        let bad = Wire.field(1, Wire.field(1, Wire.field(3, Wire.field(3, [0xFF]))))
+        #expect(reason(bad) == .invalidUTF8)
+        #expect(throws: (any Error).self) { try OTLP.ExportTraceServiceRequest(serializedBytes: bad) }
+    }
+
     @Test("unknown fields are skipped at every level")
     func skipsUnknownFields() throws {
         let span = try Wire.bytes(Wire.span()) + Wire.tag(100, 0) + [5] + Wire.field(101, [1, 2, 3])

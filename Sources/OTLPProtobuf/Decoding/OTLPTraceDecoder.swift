@@ -105,7 +105,7 @@ private struct Walk {
             case 1:
                 try expect(wireType, field: field)
                 location.part = "resource"
-                result.resource = try attributes(in: try reader.lengthDelimited(), field: 1, depth: 3)
+                try resource(try reader.lengthDelimited(), into: &result.resource)
                 location.part = nil
             case 2:
                 try expect(wireType, field: field)
@@ -153,8 +153,9 @@ private struct Walk {
         defer { location.part = nil }
         try depth(4)
         var reader = ProtobufWireReader(body, in: range)
-        var entries: [Range<Int>] = []
-        var largest: (key: Range<Int>, bytes: Int)?
+        // A scope sent twice is merged, as protobuf merges messages: its attributes add up.
+        var entries = result.scopeAttributes.entries
+        var largest = result.scopeAttributes.largest
         while !reader.isAtEnd {
             let (field, wireType) = try reader.tag()
             switch field {
@@ -326,26 +327,43 @@ private struct Walk {
         }
     }
 
-    /// The `KeyValue` entries that are `field` of the message at `range` (a resource's attributes), itself at
-    /// `depth`.
-    mutating func attributes(in range: Range<Int>, field wanted: UInt64, depth level: Int)
-        throws(ProtobufWireReader.Fault) -> OTLPAttributes {
-        try depth(level)
-        var entries: [Range<Int>] = []
-        var largest: (key: Range<Int>, bytes: Int)?
+    /// A resource: its attributes, added to `attributes` (a resource sent twice is merged, as protobuf merges
+    /// messages), and its entity references, whose strings are checked but not kept.
+    mutating func resource(_ range: Range<Int>, into attributes: inout OTLPAttributes) throws(ProtobufWireReader.Fault) {
+        try depth(3)
+        var entries = attributes.entries
+        var largest = attributes.largest
         var reader = ProtobufWireReader(body, in: range)
         while !reader.isAtEnd {
             let (field, wireType) = try reader.tag()
-            if field == wanted {
+            switch field {
+            case 1:
                 try expect(wireType, field: field)
                 let entry = try reader.lengthDelimited()
-                try keyValue(entry, depth: level + 1, largest: &largest)
+                try keyValue(entry, depth: 4, largest: &largest)
                 entries.append(entry)
+            case 3:
+                try expect(wireType, field: field)
+                try entityRef(try reader.lengthDelimited())
+            default: try reader.skip(wireType)
+            }
+        }
+        attributes = OTLPAttributes(body: body, entries: entries, largest: largest)
+    }
+
+    /// An `EntityRef`: four string fields (two of them repeated).
+    mutating func entityRef(_ range: Range<Int>) throws(ProtobufWireReader.Fault) {
+        try depth(4)
+        var reader = ProtobufWireReader(body, in: range)
+        while !reader.isAtEnd {
+            let (field, wireType) = try reader.tag()
+            if (1 ... 4).contains(field) {
+                try expect(wireType, field: field)
+                try validateUTF8(try reader.lengthDelimited())
             } else {
                 try reader.skip(wireType)
             }
         }
-        return OTLPAttributes(body: body, entries: entries, largest: largest)
     }
 
     /// Validates one `KeyValue` at `depth` and keeps the largest value's size.

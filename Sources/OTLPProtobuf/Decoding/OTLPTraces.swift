@@ -108,7 +108,8 @@ public indirect enum OTLPValue: Sendable, Equatable {
 }
 
 /// Reads `KeyValue`s and `AnyValue`s that `OTLPTraceDecoder` has already walked and validated, so it cannot fail:
-/// anything it does not expect it skips.
+/// anything it does not expect it skips. A field sent twice is read as protobuf reads it: the last scalar wins, and
+/// a message merges into the one before (an array or map sent twice in one value is one longer array or map).
 struct OTLPValueReader {
     let body: [UInt8]
 
@@ -121,13 +122,17 @@ struct OTLPValueReader {
                 continue
             }
             if field == 1 { attribute.key = string(value) }
-            if field == 2 { attribute.value = anyValue(value) }
+            if field == 2 { attribute.value = anyValue(value, mergingInto: attribute.value) }
         }
         return attribute
     }
 
     func anyValue(_ range: Range<Int>) -> OTLPValue {
-        var value = OTLPValue.empty
+        anyValue(range, mergingInto: .empty)
+    }
+
+    private func anyValue(_ range: Range<Int>, mergingInto existing: OTLPValue) -> OTLPValue {
+        var value = existing
         var reader = ProtobufWireReader(body, in: range)
         while let (field, wireType) = try? reader.tag() {
             switch (field, wireType) {
@@ -136,10 +141,17 @@ struct OTLPValueReader {
             case (3, .varint): value = (try? reader.varint()).map { .int(Int64(bitPattern: $0)) } ?? value
             case (4, .fixed64): value = (try? reader.fixed64()).map { .double(Double(bitPattern: $0)) } ?? value
             case (5, .lengthDelimited):
-                value = (try? reader.lengthDelimited()).map { .array(repeated($0).map(anyValue)) } ?? value
+                guard let elements = (try? reader.lengthDelimited()).map({ repeated($0).map(anyValue) }) else { break }
+                if case let .array(before) = value { value = .array(before + elements) } else { value = .array(elements) }
             case (6, .lengthDelimited):
-                value = (try? reader.lengthDelimited()).map { .keyValues(repeated($0).map(keyValue)) } ?? value
+                guard let entries = (try? reader.lengthDelimited()).map({ repeated($0).map(keyValue) }) else { break }
+                if case let .keyValues(before) = value {
+                    value = .keyValues(before + entries)
+                } else {
+                    value = .keyValues(entries)
+                }
             case (7, .lengthDelimited): value = (try? reader.lengthDelimited()).map { .bytes(Array(body[$0])) } ?? value
+            case (8, .varint): value = (try? reader.varint()).map { _ in .empty } ?? value
             default: if (try? reader.skip(wireType)) == nil { return value }
             }
         }
