@@ -4,8 +4,9 @@ public struct OTLPProtobufLimits: Sendable, Equatable {
     /// Largest body, after gunzip. 4 MiB: gRPC's default message size, which OTLP exporters keep under.
     public var maxBodyBytes: Int
     /// Deepest nesting of messages, the request itself being 1. A span's attribute value sits at depth 6 (request,
-    /// resource spans, scope spans, span, key-value, any-value), so 32 leaves 13 levels of nested arrays and maps
-    /// (each one two messages deep) for attribute values.
+    /// resource spans, scope spans, span, key-value, any-value), so 32 leaves 26 levels for values inside values: 13
+    /// nested arrays (two messages each) or 8 nested maps (three each). swift-protobuf, which decodes logs and
+    /// metrics, counts the same way within one or two levels.
     public var maxDepth: Int
     /// Most spans in one traces export. OpenTelemetry SDKs send at most 512 per batch by default.
     public var maxSpans: Int
