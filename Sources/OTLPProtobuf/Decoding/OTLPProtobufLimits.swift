@@ -5,8 +5,8 @@ public struct OTLPProtobufLimits: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// Deepest nesting of messages, the request itself being 1. A span's attribute value sits at depth 6 (request,
     /// resource spans, scope spans, span, key-value, any-value), so 32 leaves 26 levels for values inside values: 13
-    /// nested arrays (two messages each) or 8 nested maps (three each). swift-protobuf, which decodes logs and
-    /// metrics, counts the same way within one or two levels.
+    /// nested arrays (two messages each) or 8 nested maps (three each). swift-protobuf's `messageDepthLimit`, which
+    /// bounds logs and metrics, counts the same way.
     public var maxDepth: Int
     /// Most spans in one traces export. OpenTelemetry SDKs send at most 512 per batch by default.
     public var maxSpans: Int
