@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C boundaries: headers and link flags only.
@@ -53,6 +54,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // OTLP's protobuf messages (Generated/, from scripts/generate-otlp-proto) and their decoding with limits.
+        .target(
+            name: "OTLPProtobuf",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"],
+            swiftSettings: strict
+        ),
         // The `collector send` client: sockets, TLS, spool; knows the API's paths but nothing of the server.
         .target(name: "CollectorClient", dependencies: ["JSON", "Threads", "CLinux", "CTLS", "TextFormats"],
                 swiftSettings: strict),
@@ -73,11 +81,21 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "fuzz-event-decoder", dependencies: ["Collector", "JSON", "Postgres", "FuzzReplay"],
                           path: "Fuzz/EventDecoder", swiftSettings: strict),
+        .executableTarget(
+            name: "fuzz-otlp-protobuf",
+            dependencies: ["OTLPProtobuf", "FuzzReplay", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Fuzz/OTLPProtobuf", swiftSettings: strict
+        ),
 
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"], swiftSettings: strict),
         .testTarget(name: "SpoolTests", dependencies: ["Spool"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        .testTarget(
+            name: "OTLPProtobufTests",
+            dependencies: ["OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CLinux", "TestSupport", "Threads"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
         // A collector in this process against its own database, for the tests of everything that talks to one.
