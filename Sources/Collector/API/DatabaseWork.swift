@@ -38,5 +38,16 @@ struct DatabaseWork: Sendable {
         }
     }
 
+    /// Runs a read query (on the read API's own workers and connections) and answers with what it returns; a query
+    /// stopped by READ_STATEMENT_TIMEOUT_SECONDS gets 503 `query_timeout`, which asks for less rather than later.
+    func read(_ what: String, writer: ResponseWriter,
+              _ body: @escaping @Sendable (PostgresConnection) throws(PostgresError) -> HTTPResponse) {
+        write(what, writer: writer, refusal: "the database refused the \(what)", whenAway: { error in
+            guard case .server("57014", _) = error else { return nil }
+            return APIError(503, "query_timeout", "the \(what) took longer than READ_STATEMENT_TIMEOUT_SECONDS allows; "
+                            + "ask for a shorter time range or filter by host").response
+        }, body)
+    }
+
     var unavailable: APIError { .databaseUnavailable(retryAfter: retryAfterSeconds) }
 }
