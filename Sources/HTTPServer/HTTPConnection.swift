@@ -148,7 +148,11 @@ final class HTTPConnection: EventHandler {
     }
 
     private func complete(_ response: HTTPResponse, generation: UInt64) {
-        guard phase == .responding, generation == self.generation else { return }
+        guard phase == .responding, generation == self.generation else {
+            // Nobody will ask this body for a part: let its producer release what it holds.
+            response.producer?.cancel()
+            return
+        }
         if owner.isShuttingDown { keepAlive = false }
         send(response)
     }

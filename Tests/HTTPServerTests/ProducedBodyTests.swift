@@ -59,36 +59,6 @@ extension RawHTTPClient {
         }
         return received
     }
-
-    /// Reads a response head, then a chunked body to its last chunk; the body and whether it ended properly.
-    func readChunked() -> (head: String, body: [UInt8], complete: Bool) {
-        var buffer: [UInt8] = []
-        func fill() -> Bool {
-            let more = receiveOnce()
-            buffer += more
-            return !more.isEmpty
-        }
-        func line() -> String? {
-            while true {
-                if let end = buffer.firstRange(of: [13, 10]) {
-                    let text = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
-                    buffer.removeFirst(end.upperBound)
-                    return text
-                }
-                guard fill() else { return nil }
-            }
-        }
-        var head = ""
-        while let text = line(), !text.isEmpty { head += text + "\n" }
-        var body: [UInt8] = []
-        while let size = line().flatMap({ Int($0, radix: 16) }) {
-            if size == 0 { return (head, body, line() == "") }
-            while buffer.count < size + 2 { guard fill() else { return (head, body, false) } }
-            body += buffer[..<size]
-            buffer.removeFirst(size + 2)
-        }
-        return (head, body, false)
-    }
 }
 
 @Suite("Produced response bodies")
@@ -148,7 +118,7 @@ struct ProducedBodyTests {
             let client = try server.connect()
             try client.send("GET /produced HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = client.read(exactly: 100_000)
-            close(client.fd)
+            client.closeNow()
             let deadline = Date().addingTimeInterval(5)
             while !abandoned.wasCancelled && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             #expect(abandoned.wasCancelled)

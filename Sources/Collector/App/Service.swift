@@ -132,6 +132,7 @@ public final class Service: Sendable {
             SessionsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionEndpoint(reads: reads, bodyLimit: settings.maxBodyBytes),
             SummaryEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
+            ExportEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
         ]
     }
 
