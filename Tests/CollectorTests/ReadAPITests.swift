@@ -153,6 +153,8 @@ struct ReadAPITests {
         let s2 = sessions.first ?? [:]
         #expect(s2["tokens"] as? [String: Int] == ["input": 0, "output": 0, "cacheRead": 0, "cacheCreation": 0])
         #expect(s2["costUsd"] is NSNull)
+        #expect(s2["unpricedModels"] as? [String] == ["(no model)"])
+        #expect(s1["unpricedModels"] as? [String] == [])
         #expect(s2["transcriptBytes"] is NSNull)
         let laptopOnly = try fixture.get("/api/v1/sessions?host=laptop").json["sessions"] as? [[String: Any]] ?? []
         #expect(laptopOnly.map { $0["session"] as? String } == ["s1"])
@@ -202,6 +204,39 @@ struct ReadAPITests {
         let withKey = try fixture.get("/api/v1/stats/summary?window=1h").json
         #expect(withKey["silentHosts"] as? Int == 1)
         #expect(withKey["silentHostNames"] as? [String] == ["desktop"])
+    }
+
+    @Test("Cost comes from model_prices where the sender gave none; the sender's cost_usd wins; an unknown model is named, not priced at $0")
+    func cost() throws {
+        let fixture = try ReadFixture()
+        try fixture.insert(session: "s1", type: "claude_code.api_request", minutesAgo: 30, id: "priced",
+                           attributes: #"{"model": "claude-sonnet-4-5-20250929", "input_tokens": 1000000, "output_tokens": "100000", "cache_read_tokens": 1000000}"#)
+        try fixture.insert(session: "s1", type: "claude_code.api_request", minutesAgo: 20, id: "reported",
+                           attributes: #"{"model": "claude-sonnet-4-5-20250929", "input_tokens": 1000000, "cost_usd": 0.01}"#)
+        try fixture.insert(session: "s2", type: "claude_code.api_request", minutesAgo: 10, id: "unknown",
+                           attributes: #"{"model": "mystery-model", "output_tokens": 5}"#)
+        // A price that starts tomorrow applies to no event yet.
+        _ = try fixture.collector.query("""
+            INSERT INTO model_prices (model_pattern, input_usd_per_mtok, output_usd_per_mtok, valid_from)
+            VALUES ('claude-sonnet-4-5%', 100, 100, now() + interval '1 day')
+            """)
+        let sessions = try fixture.get("/api/v1/sessions").json["sessions"] as? [[String: Any]] ?? []
+        let s1 = sessions.first { $0["session"] as? String == "s1" } ?? [:]
+        // 1M input at $3, 100k output at $15, 1M cache reads at $0.30; plus the reported $0.01.
+        #expect(s1["costUsd"] as? Double == 3 + 1.5 + 0.3 + 0.01)
+        #expect(s1["unpricedModels"] as? [String] == [])
+        let s2 = sessions.first { $0["session"] as? String == "s2" } ?? [:]
+        #expect(s2["costUsd"] is NSNull)
+        #expect(s2["unpricedModels"] as? [String] == ["mystery-model"])
+        let summary = try fixture.get("/api/v1/stats/summary").json
+        #expect(summary["costUsd"] as? Double == 4.81)
+        #expect(summary["unpricedModels"] as? [String] == ["mystery-model"])
+        _ = try fixture.collector.query("""
+            INSERT INTO model_prices (model_pattern, input_usd_per_mtok, output_usd_per_mtok) VALUES ('mystery-%', 0, 2000000)
+            """)
+        let priced = try fixture.get("/api/v1/stats/summary").json
+        #expect(priced["costUsd"] as? Double == 14.81)
+        #expect(priced["unpricedModels"] as? [String] == [])
     }
 
     @Test("Reads run on their own threads and connections: a read stuck on a lock holds neither ingest nor health, and ends with 503 query_timeout")

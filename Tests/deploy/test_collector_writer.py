@@ -192,6 +192,8 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
         "database_identity": ("SELECT", ""),
         # The read API (migration 007) queries and exports whole events (retention's ctid among them).
         "events": ("SELECT,INSERT,DELETE", ""),
+        # The read API prices tokens (migration 008).
+        "model_prices": ("SELECT", ""),
         "otlp_metrics": ("INSERT", "SELECT(host_id),SELECT(point_id)"),
         "schema_migrations": ("SELECT", ""),
         "transcripts": ("SELECT,INSERT,DELETE", "UPDATE(agent_name),UPDATE(transcript),UPDATE(metadata),"

@@ -20,33 +20,36 @@ struct SessionListQuery: Sendable {
     }
 
     static let sql = """
-        WITH per_type AS (
-            SELECT host_id, session_id, event_type, count(*) AS events, min(ts) AS first_ts, max(ts) AS last_ts,
+        WITH priced AS (
+            \(TelemetrySQL.priced(where: """
+                ts >= \(TelemetrySQL.instant(1)) AND ts < \(TelemetrySQL.instant(2)) AND ($3::text IS NULL OR host_id = $3)
+                """))
+        ), by_type AS (
+            SELECT host_id, session_id, json_object_agg(event_type, events ORDER BY event_type) AS by_type
+            FROM (SELECT host_id, session_id, event_type, count(*) AS events FROM priced
+                  GROUP BY host_id, session_id, event_type) AS per_type
+            GROUP BY host_id, session_id
+        ), sessions AS (
+            SELECT host_id, session_id, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS events,
                    count(*) FILTER (WHERE \(TelemetrySQL.denied)) AS denials,
                    count(*) FILTER (WHERE \(TelemetrySQL.failed)) AS errors,
-                   \(TelemetrySQL.tokenAttributes.map { "sum(\(TelemetrySQL.number($0.1))) AS \($0.1)" }.joined(separator: ", ")),
-                   sum(\(TelemetrySQL.number("cost_usd"))) AS cost_usd
-            FROM events
-            WHERE ts >= \(TelemetrySQL.instant(1)) AND ts < \(TelemetrySQL.instant(2)) AND ($3::text IS NULL OR host_id = $3)
-            GROUP BY host_id, session_id, event_type
-        ), sessions AS (
-            SELECT host_id, session_id, min(first_ts) AS first_ts, max(last_ts) AS last_ts, sum(events) AS events,
-                   json_object_agg(event_type, events ORDER BY event_type) AS by_type,
-                   sum(denials) AS denials, sum(errors) AS errors,
                    \(TelemetrySQL.tokenAttributes.map { "coalesce(sum(\($0.1)), 0) AS \($0.1)" }.joined(separator: ", ")),
-                   sum(cost_usd) AS cost_usd
-            FROM per_type
+                   sum(cost) AS cost,
+                   coalesce(json_agg(DISTINCT unpriced_model ORDER BY unpriced_model)
+                            FILTER (WHERE unpriced_model IS NOT NULL), '[]') AS unpriced
+            FROM priced
             GROUP BY host_id, session_id
-            ORDER BY max(last_ts) DESC, host_id, session_id
+            ORDER BY max(ts) DESC, host_id, session_id
             LIMIT $4
         )
         SELECT json_build_object(
                    'host', s.host_id, 'session', s.session_id, 'firstEvent', \(TelemetrySQL.rfc3339("s.first_ts")),
-                   'lastEvent', \(TelemetrySQL.rfc3339("s.last_ts")), 'events', s.events, 'eventsByType', s.by_type,
+                   'lastEvent', \(TelemetrySQL.rfc3339("s.last_ts")), 'events', s.events, 'eventsByType', b.by_type,
                    'denials', s.denials, 'errors', s.errors,
                    'tokens', json_build_object(\(TelemetrySQL.tokenAttributes.map { "'\($0.0)', s.\($0.1)" }.joined(separator: ", "))),
-                   'costUsd', s.cost_usd, 'transcriptBytes', t.size_bytes)::text
-        FROM sessions s LEFT JOIN transcripts t ON t.host_id = s.host_id AND t.session_id = s.session_id
+                   'costUsd', round(s.cost, 6), 'unpricedModels', s.unpriced, 'transcriptBytes', t.size_bytes)::text
+        FROM sessions s JOIN by_type b ON b.host_id = s.host_id AND b.session_id = s.session_id
+        LEFT JOIN transcripts t ON t.host_id = s.host_id AND t.session_id = s.session_id
         ORDER BY s.last_ts DESC, s.host_id, s.session_id
         """
 

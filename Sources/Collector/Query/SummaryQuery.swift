@@ -18,14 +18,16 @@ struct SummaryQuery: Sendable {
     /// A silent host has a working ingest key and sent nothing in the window.
     static let sql = """
         WITH windowed AS (
-            SELECT * FROM events WHERE ts >= \(TelemetrySQL.instant(1)) AND ts < \(TelemetrySQL.instant(2))
+            \(TelemetrySQL.priced(where: "ts >= \(TelemetrySQL.instant(1)) AND ts < \(TelemetrySQL.instant(2))"))
         ), totals AS (
             SELECT count(*) AS events, count(DISTINCT (host_id, session_id)) AS sessions,
                    count(DISTINCT host_id) AS active_hosts,
                    count(*) FILTER (WHERE \(TelemetrySQL.denied)) AS denials,
                    count(*) FILTER (WHERE \(TelemetrySQL.failed)) AS errors,
-                   \(TelemetrySQL.tokenAttributes.map { "coalesce(sum(\(TelemetrySQL.number($0.1))), 0) AS \($0.1)" }.joined(separator: ", ")),
-                   sum(\(TelemetrySQL.number("cost_usd"))) AS cost_usd
+                   \(TelemetrySQL.tokenAttributes.map { "coalesce(sum(\($0.1)), 0) AS \($0.1)" }.joined(separator: ", ")),
+                   round(sum(cost), 6) AS cost_usd,
+                   coalesce(json_agg(DISTINCT unpriced_model ORDER BY unpriced_model)
+                            FILTER (WHERE unpriced_model IS NOT NULL), '[]') AS unpriced
             FROM windowed
         ), silent AS (
             SELECT DISTINCT k.host_id FROM api_keys k
@@ -40,7 +42,7 @@ struct SummaryQuery: Sendable {
                    'silentHostNames', (SELECT coalesce(json_agg(host_id ORDER BY host_id), '[]') FROM silent),
                    'denials', denials, 'errors', errors,
                    \(TelemetrySQL.tokenAttributes.map { "'\($0.0)Tokens', \($0.1)" }.joined(separator: ", ")),
-                   'costUsd', cost_usd)::text
+                   'costUsd', cost_usd, 'unpricedModels', unpriced)::text
         FROM totals
         """
 

@@ -36,6 +36,37 @@ enum TelemetrySQL {
         ("cacheCreation", "cache_creation_tokens"),
     ]
 
+    /// The events that `condition` picks, each with its token counts, its cost and, when neither the sender nor
+    /// `model_prices` gives one for its tokens, its model (`unpriced_model`, "(no model)" without one). The cost is
+    /// the sender's `cost_usd` where given, else the tokens at the price of the longest `model_pattern` matching
+    /// `attributes->>'model'` that was valid at the event's time.
+    static func priced(where condition: String) -> String {
+        let tokens = tokenAttributes.map { "\(number($0.1)) AS \($0.1)" }.joined(separator: ", ")
+        return """
+            SELECT e.host_id, e.session_id, e.event_type, e.ts, e.decision, e.cost_usd,
+                   \(tokenAttributes.map { "e.\($0.1)" }.joined(separator: ", ")),
+                   coalesce(e.cost_usd,
+                            (coalesce(e.input_tokens, 0) * p.input_usd_per_mtok
+                             + coalesce(e.output_tokens, 0) * p.output_usd_per_mtok
+                             + coalesce(e.cache_read_tokens, 0) * coalesce(p.cache_read_usd_per_mtok, p.input_usd_per_mtok)
+                             + coalesce(e.cache_creation_tokens, 0) * coalesce(p.cache_write_usd_per_mtok, p.input_usd_per_mtok)
+                            ) / 1000000) AS cost,
+                   CASE WHEN e.cost_usd IS NULL AND e.has_tokens AND p.input_usd_per_mtok IS NULL
+                        THEN coalesce(e.model, '(no model)') END AS unpriced_model
+            FROM (SELECT host_id, session_id, event_type, ts, decision, \(tokens),
+                         \(number("cost_usd")) AS cost_usd, attributes->>'model' AS model,
+                         \(tokenAttributes.map { "attributes ? '\($0.1)'" }.joined(separator: " OR ")) AS has_tokens
+                  FROM events WHERE \(condition)) e
+            LEFT JOIN LATERAL (
+                SELECT input_usd_per_mtok, output_usd_per_mtok, cache_read_usd_per_mtok, cache_write_usd_per_mtok
+                FROM model_prices
+                WHERE e.has_tokens AND e.cost_usd IS NULL AND e.model LIKE model_pattern AND valid_from <= e.ts
+                ORDER BY length(model_pattern) DESC, valid_from DESC
+                LIMIT 1
+            ) p ON true
+            """
+    }
+
     /// One event as the API shows it, a JSON object in a text column.
     static let eventJSON = """
         json_build_object('hostId', host_id, 'sessionId', session_id, 'eventType', event_type,
