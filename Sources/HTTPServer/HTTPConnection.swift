@@ -3,10 +3,11 @@ import Glibc
 import Threads
 
 /// One client connection, driven by its loop's readiness events: read, parse, hand the request to the
-/// responder, write the response in one `send`, then wait for the next request or close.
+/// responder, write the response in one `send` (or, for a produced body, part by part as the socket drains), then
+/// wait for the next request or close.
 final class HTTPConnection: EventHandler {
     enum Phase: Equatable {
-        case idle, readingHead, readingBody, responding, writing, draining, closed
+        case idle, readingHead, readingBody, responding, writing, streaming, draining, closed
     }
 
     let fd: Int32
@@ -25,6 +26,11 @@ final class HTTPConnection: EventHandler {
     private var generation: UInt64 = 0
     private var interest: UInt32 = 0
     private var drainBudget = 0
+    /// The body being produced while `streaming`; nil once it ended, failed or was cancelled.
+    private var producer: (any HTTPBodyProducer)?
+    /// Whether the produced body is sent in chunks (HTTP/1.1) or until the connection closes (HTTP/1.0).
+    private var chunked = false
+    private var awaitingPart = false
 
     init(fd: Int32, owner: ServerLoop) {
         self.fd = fd
@@ -79,7 +85,7 @@ final class HTTPConnection: EventHandler {
             return
         }
         processInput()
-        if (phase == .responding || phase == .writing)
+        if (phase == .responding || phase == .writing || phase == .streaming)
             && parser.bufferedByteCount > owner.configuration.maxPipelineBufferBytes {
             stopReading()
         }
@@ -142,7 +148,11 @@ final class HTTPConnection: EventHandler {
     }
 
     private func complete(_ response: HTTPResponse, generation: UInt64) {
-        guard phase == .responding, generation == self.generation else { return }
+        guard phase == .responding, generation == self.generation else {
+            // Nobody will ask this body for a part: let its producer release what it holds.
+            response.producer?.cancel()
+            return
+        }
         if owner.isShuttingDown { keepAlive = false }
         send(response)
     }
@@ -151,12 +161,56 @@ final class HTTPConnection: EventHandler {
         // After a half-close, requests the client sent before it are still answered; the response after which
         // nothing is left to answer says that the connection closes.
         let lastBeforeClose = peerClosed && parser.bufferedByteCount == 0
+        if let producer = response.producer {
+            if requestIsHead {
+                producer.cancel()
+            } else {
+                self.producer = producer
+                chunked = requestVersion == .http1_1
+                // An HTTP/1.0 client knows the body has ended when the connection closes.
+                if !chunked { keepAlive = false }
+            }
+        }
         output.append(contentsOf: response.encoded(
             keepAlive: keepAlive && !lastBeforeClose, date: owner.date, requestVersion: requestVersion,
             includeBody: !requestIsHead))
-        phase = .writing
+        phase = producer == nil ? .writing : .streaming
         deadline = MonotonicClock.now + owner.writeTimeout
         flush()
+    }
+
+    /// Asks the producer for the next part; called when everything before it has been written.
+    private func requestPart() {
+        guard let producer, !awaitingPart else { return }
+        awaitingPart = true
+        deadline = MonotonicClock.now + owner.writeTimeout
+        let bound = LoopBound(self, loop: owner.loop)
+        let generation = generation
+        producer.produce { part in
+            bound.execute { connection in connection.receive(part, generation: generation) }
+        }
+    }
+
+    private func receive(_ part: HTTPBodyPart, generation: UInt64) {
+        guard phase == .streaming, awaitingPart, generation == self.generation else { return }
+        awaitingPart = false
+        switch part {
+        case .bytes(let bytes):
+            guard !bytes.isEmpty else { return requestPart() }
+            if chunked { output.append(contentsOf: "\(String(bytes.count, radix: 16))\r\n".utf8) }
+            output.append(contentsOf: bytes)
+            if chunked { output.append(contentsOf: "\r\n".utf8) }
+            deadline = MonotonicClock.now + owner.writeTimeout
+            flush()
+        case .end:
+            producer = nil
+            if chunked { output.append(contentsOf: "0\r\n\r\n".utf8) }
+            phase = .writing
+            flush()
+        case .failed:
+            producer = nil
+            close()
+        }
     }
 
     /// Answers a request the parser refused, then closes: after a framing error the byte stream cannot be trusted.
@@ -181,7 +235,7 @@ final class HTTPConnection: EventHandler {
             outputOffset = 0
             send(owner.responder.response(for: ServerRefusal(status: 408, code: "request_timeout", message: message)))
             if phase != .closed { close() }
-        case .idle, .writing, .responding, .draining:
+        case .idle, .writing, .responding, .streaming, .draining:
             close()
         case .closed:
             break
@@ -203,6 +257,8 @@ final class HTTPConnection: EventHandler {
             switch result {
             case .bytes(let count):
                 outputOffset += count
+                // A long produced body is slow only if it stops moving.
+                if phase == .streaming { deadline = MonotonicClock.now + owner.writeTimeout }
             case .wouldBlock:
                 setInterest(interest | CLINUX_EPOLLOUT)
                 return
@@ -214,7 +270,7 @@ final class HTTPConnection: EventHandler {
         output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
         outputOffset = 0
         setInterest(interest & ~CLINUX_EPOLLOUT)
-        if phase == .writing { finishResponse() }
+        if phase == .writing { finishResponse() } else if phase == .streaming { requestPart() }
     }
 
     private func finishResponse() {
@@ -269,6 +325,10 @@ final class HTTPConnection: EventHandler {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
+        if let producer {
+            self.producer = nil
+            producer.cancel()
+        }
         owner.loop.deregister(fd)
         Glibc.close(fd)
         owner.connectionClosed(fd)

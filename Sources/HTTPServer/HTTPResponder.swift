@@ -41,7 +41,7 @@ public struct ServerRefusal: Sendable, Equatable {
     }
 }
 
-/// Delivers a request's response; the first call wins, later ones are ignored.
+/// Delivers a request's response; the first call wins, later ones are ignored (and their producers cancelled).
 public struct ResponseWriter: Sendable {
     private let deliver: @Sendable (HTTPResponse) -> Void
 

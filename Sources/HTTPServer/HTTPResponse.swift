@@ -1,13 +1,21 @@
-/// A complete response: the server adds `Content-Length`, `Date` and `Connection`, and sends it in one write.
+/// A response: the server adds `Content-Length`, `Date` and `Connection`, and sends it in one write. With a
+/// `producer`, the body is made while it is sent instead (chunked to HTTP/1.1 clients, then the connection stays
+/// open; to HTTP/1.0 ones until the connection closes), and `body` is ignored.
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    public var producer: (any HTTPBodyProducer)?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), producer: any HTTPBodyProducer) {
+        self.init(status: status, headers: headers)
+        self.producer = producer
     }
 
     /// The bytes on the wire: status line, headers and body in one buffer. An HTTP/1.0 client assumes the server
@@ -23,14 +31,19 @@ public struct HTTPResponse: Sendable {
             out.append(contentsOf: value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
-        out.append(contentsOf: "Content-Length: \(body.count)\r\nDate: \(date)\r\n".utf8)
+        if producer == nil {
+            out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
+        } else if requestVersion == .http1_1 {
+            out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+        }
+        out.append(contentsOf: "Date: \(date)\r\n".utf8)
         if !keepAlive {
             out.append(contentsOf: "Connection: close\r\n".utf8)
         } else if requestVersion == .http1_0 {
             out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
-        if includeBody { out.append(contentsOf: body) }
+        if includeBody && producer == nil { out.append(contentsOf: body) }
         return out
     }
 

@@ -130,21 +130,44 @@ struct Migrate: ParsableCommand {
 
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage host API keys (only their SHA-256 hashes are stored).",
+        abstract: "Manage hosts' ingest keys and read keys (only their SHA-256 hashes are stored).",
         subcommands: [Create.self, List.self, Rotate.self, Revoke.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a key for a host and print it (only the key, on stdout): API_KEY=$(collector keys create --host laptop)")
+            abstract: "Create a key for a host and print it (only the key, on stdout): API_KEY=$(collector keys create --host laptop)",
+            discussion: """
+                With --read instead of --host, a read key: it queries and exports every host's telemetry (GET /api/v1/...) \
+                and may send nothing. It is listed, rotated and revoked as host read:<name>, the name taken from the \
+                description: collector keys create --read --description "HomeAssistant" makes read:homeassistant.
+                """)
 
         @OptionGroup var database: DatabaseOption
-        @Option(help: "The host this key belongs to, e.g. laptop.") var host: String
+        @Option(help: "The host this key belongs to, e.g. laptop.") var host: String?
+        @Flag(help: "Make a read key (for the query API) instead of a host's ingest key; needs --description.") var read = false
         @Option(help: "A note for people, e.g. \"Laptop host\".") var description: String?
 
+        func validate() throws {
+            if read {
+                guard host == nil else { throw ValidationError("a read key belongs to no host: give --read or --host, not both") }
+                guard let description, !description.isEmpty else {
+                    throw ValidationError("--read needs --description, e.g. --description \"HomeAssistant\"; the key's name comes from it")
+                }
+            } else {
+                guard let host else { throw ValidationError("give --host <name> for a host's key, or --read for a read key") }
+                guard !host.isEmpty, host.count <= 128 else { throw ValidationError("--host must be 1 to 128 characters") }
+            }
+        }
+
         func run() throws {
-            guard !host.isEmpty, host.count <= 128 else { fail("--host must be 1 to 128 characters") }
+            let administration = KeyAdministration(connection: database.connect())
             do {
-                print(try KeyAdministration(connection: database.connect()).create(host: host, description: description))
+                if read, let description {
+                    print(try administration.create(host: KeyAdministration.readerName(description: description),
+                                                    description: description, scope: .read))
+                } else if let host {
+                    print(try administration.create(host: host, description: description))
+                }
             } catch {
                 fail("\(error)")
             }
@@ -152,20 +175,20 @@ struct Keys: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys by host (hash prefixes, never keys).")
+        static let configuration = CommandConfiguration(abstract: "List keys by host, with their scope (hash prefixes, never keys).")
 
         @OptionGroup var database: DatabaseOption
 
         func run() throws {
             do {
                 let entries = try KeyAdministration(connection: database.connect()).list()
-                print("HASH_PREFIX   HOST                 CREATED               LAST_USED             REVOKED               DESCRIPTION")
+                print("HASH_PREFIX   HOST                 SCOPE   CREATED               LAST_USED             REVOKED               DESCRIPTION")
                 for entry in entries {
                     func column(_ text: String?, _ width: Int) -> String {
                         let value = text ?? "-"
                         return value + String(repeating: " ", count: max(1, width - value.count))
                     }
-                    print(column(entry.hashPrefix, 14) + column(entry.hostID, 21) + column(entry.createdAt, 22)
+                    print(column(entry.hashPrefix, 14) + column(entry.hostID, 21) + column(entry.scope, 8) + column(entry.createdAt, 22)
                           + column(entry.lastUsedAt, 22) + column(entry.revokedAt, 22) + (entry.description ?? ""))
                 }
             } catch {

@@ -50,6 +50,24 @@ struct CommandLineTests {
         #expect(list.contains("laptop"))
         #expect(!list.contains(String(key.dropLast())))
     }
+
+    @Test("keys create --read makes a read key named after its description, listed with its scope; --read needs a description and no host")
+    func readKeys() throws {
+        let cluster = try PostgresCluster.shared()
+        let url = cluster.url(database: try cluster.createDatabase())
+        let binary = CollectorProcess.binary
+        _ = try run(binary, ["migrate", "--database-url", url, "--migrations-dir", migrations])
+        let key = try run(binary, ["keys", "create", "--read", "--description", "HomeAssistant wall panel", "--database-url", url])
+        #expect(key.count == 65 && key.dropLast().allSatisfy(\.isHexDigit))
+        let list = try run(binary, ["keys", "list", "--database-url", url])
+        let line = list.split(separator: "\n").first { $0.contains("read:homeassistant-wall-panel") }
+        #expect(line?.contains(" read ") == true, "\(list)")
+        #expect(failure(["keys", "create", "--read", "--database-url", url]).contains("--read needs --description"))
+        #expect(failure(["keys", "create", "--read", "--host", "laptop", "--description", "x", "--database-url", url])
+            .contains("give --read or --host, not both"))
+        let revoked = try run(binary, ["keys", "revoke", "--host", "read:homeassistant-wall-panel", "--database-url", url])
+        #expect(revoked == "revoked 1 key\n")
+    }
 }
 
 @Suite("collector spool")

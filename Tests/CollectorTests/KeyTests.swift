@@ -137,18 +137,20 @@ struct KeySetTests {
     @Test("A key in its rotation's grace period works until the period ends, then not")
     func graceEnds() {
         let digest = KeyDigest(key: "k".utf8)
-        let keys = KeySet([digest: KeySet.Entry(host: "laptop", expiresAt: 1_000)])
-        #expect(keys.host(for: digest, now: 999) == "laptop")
-        #expect(keys.host(for: digest, now: 1_000) == nil)
-        #expect(keys.host(for: KeyDigest(key: "other".utf8), now: 0) == nil)
+        let laptop = KeyHolder(host: "laptop", scope: .ingest)
+        let keys = KeySet([digest: KeySet.Entry(holder: laptop, expiresAt: 1_000)])
+        #expect(keys.holder(for: digest, now: 999) == laptop)
+        #expect(keys.holder(for: digest, now: 1_000) == nil)
+        #expect(keys.holder(for: KeyDigest(key: "other".utf8), now: 0) == nil)
     }
 
     @Test("The store remembers which keys were used until they are taken, and takes back what could not be written")
     func usesAreCollected() {
-        let store = KeyStore(KeySet([KeyDigest(key: "k".utf8): KeySet.Entry(host: "laptop", expiresAt: nil)]))
-        #expect(store.host(forKey: "k".utf8) == "laptop")
-        #expect(store.host(forKey: "k".utf8) == "laptop")
-        #expect(store.host(forKey: "nope".utf8) == nil)
+        let laptop = KeyHolder(host: "laptop", scope: .ingest)
+        let store = KeyStore(KeySet([KeyDigest(key: "k".utf8): KeySet.Entry(holder: laptop, expiresAt: nil)]))
+        #expect(store.holder(forKey: "k".utf8) == laptop)
+        #expect(store.holder(forKey: "k".utf8) == laptop)
+        #expect(store.holder(forKey: "nope".utf8) == nil)
         let used = store.takeUsed()
         #expect(used == [KeyDigest(key: "k".utf8)])
         #expect(store.takeUsed().isEmpty)
@@ -165,7 +167,8 @@ struct KeySetMemoryTests {
         let before = heapBytes()
         var entries: [KeyDigest: KeySet.Entry] = [:]
         for index in 0..<100_000 {
-            entries[KeyDigest(key: "key-\(index)".utf8)] = KeySet.Entry(host: "host-\(index % 5000)", expiresAt: nil)
+            entries[KeyDigest(key: "key-\(index)".utf8)] = KeySet.Entry(
+                holder: KeyHolder(host: "host-\(index % 5000)", scope: .ingest), expiresAt: nil)
         }
         let keys = KeySet(entries)
         entries = [:]

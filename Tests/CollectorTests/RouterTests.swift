@@ -14,14 +14,14 @@ struct RouterTests {
     final class RecordingEndpoint: Endpoint {
         let path: String
         let methods: [String]
-        let requiresKey: Bool
+        let requiredScope: KeyScope?
         let bodyLimit = 1024
         let callers = Mutex<[Caller]>([])
 
-        init(path: String, methods: [String] = ["POST"], requiresKey: Bool = true) {
+        init(path: String, methods: [String] = ["POST"], requiredScope: KeyScope? = .ingest) {
             self.path = path
             self.methods = methods
-            self.requiresKey = requiresKey
+            self.requiredScope = requiredScope
         }
 
         func handle(_ request: HTTPRequest, caller: Caller, writer: ResponseWriter) {
@@ -42,11 +42,16 @@ struct RouterTests {
     }
 
     let ingest = RecordingEndpoint(path: "/ingest")
-    let open = RecordingEndpoint(path: "/open", methods: ["GET", "HEAD"], requiresKey: false)
+    let open = RecordingEndpoint(path: "/open", methods: ["GET", "HEAD"], requiredScope: nil)
+    let reading = RecordingEndpoint(path: "/read", methods: ["GET"], requiredScope: .read)
+    static let readKey = "a-read-key"
 
     var router: Router {
-        let keys = KeyStore(KeySet([KeyDigest(key: Self.key.utf8): KeySet.Entry(host: "laptop", expiresAt: nil)]))
-        return Router(endpoints: [ingest, open], keys: keys,
+        let keys = KeyStore(KeySet([
+            KeyDigest(key: Self.key.utf8): KeySet.Entry(holder: KeyHolder(host: "laptop", scope: .ingest), expiresAt: nil),
+            KeyDigest(key: Self.readKey.utf8): KeySet.Entry(holder: KeyHolder(host: "read:ha", scope: .read), expiresAt: nil),
+        ]))
+        return Router(endpoints: [ingest, open, reading], keys: keys,
                       observer: RequestObserver(metrics: SelfMetrics(), logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }))
     }
 
@@ -80,6 +85,19 @@ struct RouterTests {
         #expect(unknown.code == "invalid_api_key")
         let message = String(decoding: unknown.last?.body ?? [], as: UTF8.self)
         #expect(message.contains("collector keys create"))
+        #expect(ingest.callers.withLock { $0 }.isEmpty)
+    }
+
+    @Test("A key of the wrong scope is 403 wrong_key_scope either way; a read key reaches a read route as a reader")
+    func scopes() {
+        let readOnIngest = answer(request("POST", "/ingest", [("X-API-Key", Self.readKey)]))
+        #expect(readOnIngest.last?.status == 403)
+        #expect(readOnIngest.code == "wrong_key_scope")
+        let ingestOnRead = answer(request("GET", "/read", [("X-API-Key", Self.key)]))
+        #expect(ingestOnRead.last?.status == 403)
+        #expect(ingestOnRead.code == "wrong_key_scope")
+        #expect(answer(request("GET", "/read", [("X-API-Key", Self.readKey)])).last?.status == 204)
+        #expect(reading.callers.withLock { $0 } == [.reader])
         #expect(ingest.callers.withLock { $0 }.isEmpty)
     }
 

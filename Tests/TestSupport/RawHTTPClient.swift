@@ -3,7 +3,7 @@ import Foundation
 /// A plain TCP client that sends exact bytes and reads exact responses: for tests of what the server does
 /// with any byte sequence, keep-alive and pipelining included.
 public final class RawHTTPClient {
-    public let fd: Int32
+    public private(set) var fd: Int32
     private var buffer: [UInt8] = []
 
     public init(port: Int, timeoutSeconds: Int = 10) throws {
@@ -25,7 +25,13 @@ public final class RawHTTPClient {
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Closes the connection now, as a client that goes away in the middle of an answer.
+    public func closeNow() {
+        close(fd)
+        fd = -1
+    }
 
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
@@ -57,6 +63,31 @@ public final class RawHTTPClient {
             if count == 0 { return true }
             if count < 0 { return errno == ECONNRESET }
         }
+    }
+
+    /// Reads a response head, then a chunked body to its last chunk: the head's lines, the body, and whether the
+    /// body ended with its last chunk (false when the server closed or went silent first).
+    public func readChunked() -> (head: String, body: [UInt8], complete: Bool) {
+        func line() -> String? {
+            while true {
+                if let end = buffer.firstRange(of: [13, 10]) {
+                    let text = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+                    buffer.removeFirst(end.upperBound)
+                    return text
+                }
+                guard (try? fill()) == true else { return nil }
+            }
+        }
+        var head = ""
+        while let text = line(), !text.isEmpty { head += text + "\n" }
+        var body: [UInt8] = []
+        while let size = line().flatMap({ Int($0, radix: 16) }) {
+            if size == 0 { return (head, body, line() == "") }
+            while buffer.count < size + 2 { guard (try? fill()) == true else { return (head, body, false) } }
+            body += buffer[..<(buffer.startIndex + size)]
+            buffer.removeFirst(size + 2)
+        }
+        return (head, body, false)
     }
 
     private func fill() throws -> Bool {

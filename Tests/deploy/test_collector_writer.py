@@ -93,14 +93,25 @@ def test_writer_administers_keys_as_collector_keys_does(pg, writer_db):
         BEGIN;
         UPDATE api_keys SET revoked_at = now() + make_interval(secs => 3600)
         WHERE host_id = 'desk' AND (revoked_at IS NULL OR revoked_at > now() + make_interval(secs => 3600));
-        INSERT INTO api_keys (key_hash, host_id, description) VALUES ('{"cd" * 32}', 'desk', 'rotated');
+        INSERT INTO api_keys (key_hash, host_id, description, scope)
+        VALUES ('{"cd" * 32}', 'desk', 'rotated',
+                coalesce((SELECT scope FROM api_keys WHERE host_id = 'desk' ORDER BY created_at DESC LIMIT 1), 'ingest'));
         COMMIT;
+        INSERT INTO api_keys (key_hash, host_id, description, scope) VALUES ('{"ef" * 32}', 'read:panel', 'Panel', 'read');
         UPDATE api_keys SET revoked_at = now() WHERE left(key_hash, 6) = 'cdcdcd' AND (revoked_at IS NULL OR revoked_at > now());""")
     listed = as_writer(pg, """
         SELECT left(key_hash, 12), host_id, description, to_char(created_at AT TIME ZONE 'UTC', 'YYYY'),
                to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY'), revoked_at IS NOT NULL
         FROM api_keys ORDER BY host_id, created_at;""")
     assert any(line.startswith("cdcdcdcdcdcd|desk|rotated|") and line.endswith("|t") for line in listed.split("\n"))
+    assert "efefefefefef|read:panel|Panel|" in listed
+
+
+def test_writer_reads_whole_events_as_the_read_api_does(pg, writer_db):
+    as_writer(pg, """INSERT INTO events (host_id, session_id, event_type, ts, attributes)
+                     VALUES ('laptop', 'read-api', 'e', now(), '{"input_tokens": 5}');""")
+    read = as_writer(pg, "SELECT attributes->>'input_tokens' FROM events WHERE session_id = 'read-api';")
+    assert read.split() == ["5"]
 
 
 def test_writer_deletes_what_retention_expires(pg, writer_db):
@@ -122,9 +133,8 @@ def test_writer_reads_which_migrations_are_applied(pg, writer_db):
 
 
 FORBIDDEN = [
-    # Reading what it writes but never reads back: prompts, tool inputs and outputs, metric values, passwords.
-    ("SELECT attributes FROM events LIMIT 1", "permission denied for table events"),
-    ("SELECT * FROM events LIMIT 1", "permission denied for table events"),
+    # Reading what it writes but never reads back: metric values, passwords. (Events it reads whole since migration
+    # 007: the read API queries and exports them for read keys.)
     ("SELECT value FROM otlp_metrics LIMIT 1", "permission denied for table otlp_metrics"),
     ("SELECT rolpassword FROM pg_authid", "permission denied for table pg_authid"),
     ("SELECT pg_read_file('PG_VERSION')", "permission denied for function pg_read_file"),
@@ -177,10 +187,13 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
         ORDER BY 1""", writer_db, "postgres").rows
     assert {name: (whole or "", columns or "") for name, whole, columns in rows} == {
-        "api_keys": ("SELECT", "INSERT(key_hash),INSERT(host_id),INSERT(description),"
+        "api_keys": ("SELECT", "INSERT(key_hash),INSERT(host_id),INSERT(description),INSERT(scope),"
                                "UPDATE(revoked_at),UPDATE(last_used_at)"),
         "database_identity": ("SELECT", ""),
-        "events": ("INSERT,DELETE", "SELECT(ctid),SELECT(host_id),SELECT(ts),SELECT(event_id)"),
+        # The read API (migration 007) queries and exports whole events (retention's ctid among them).
+        "events": ("SELECT,INSERT,DELETE", ""),
+        # The read API prices tokens (migration 008).
+        "model_prices": ("SELECT", ""),
         "otlp_metrics": ("INSERT", "SELECT(host_id),SELECT(point_id)"),
         "schema_migrations": ("SELECT", ""),
         "transcripts": ("SELECT,INSERT,DELETE", "UPDATE(agent_name),UPDATE(transcript),UPDATE(metadata),"

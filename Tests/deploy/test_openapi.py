@@ -2,6 +2,7 @@
 the Swift sources define and register, and exactly what the running collector answers; whose length caps are
 EventSchema.swift's; and whose examples (real payloads: the README's batch and transcript, Claude Code's captured hook
 and OTLP bodies) get their documented status, body and headers from the real collector with a real key."""
+import datetime
 import http.client
 import json
 import socket
@@ -176,6 +177,7 @@ def api(pg):
         process.run("migrate")
         process.key = process.run("keys", "create", "--host", EXAMPLE_HOST, "--description", "OpenAPI examples").strip()
         process.throttled_key = process.run("keys", "create", "--host", "throttled", "--description", "429").strip()
+        process.read_key = process.run("keys", "create", "--read", "--description", "OpenAPI reader").strip()
         yield process.start()
     finally:
         process.stop()
@@ -396,3 +398,45 @@ def test_the_http_layers_limits_give_documented_answers(api, path, method):
                           f"Content-Type: application/json\r\nContent-Length: {announced}\r\n\r\n".encode())
         assert answer.status == 413, answer
         assert_documented(path, method, answer, from_route=False)
+
+
+READ_OPERATIONS = [(path, method) for path, method, operation in OPERATIONS if "read" in operation.get("tags", [])]
+
+
+@pytest.mark.parametrize("path, method", READ_OPERATIONS)
+def test_a_read_key_gets_the_documented_answers_of_each_read_route(api, path, method):
+    """With events and a transcript of a session stored now, each read route's 200 has its documented shape; a bad
+    parameter is a documented 400, a host's key a documented 403."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    event = {"sessionId": "read-api", "eventType": "claude_code.api_request", "timestamp": now, "decision": "DENIED",
+             "input_tokens": 10, "cost_usd": "0.01"}
+    assert post_json(api, "/api/v1/telemetry/batch", {"events": [event]}).status == 200
+    assert post_json(api, "/api/v1/transcript", {"sessionId": "read-api", "transcript": [{"role": "user"}]}).status == 200
+    reader = {"X-API-Key": api.read_key}
+    target = path.replace("{host}", EXAMPLE_HOST).replace("{session}", "read-api")
+    answer = call(api, method, target, None, reader)
+    assert answer.status == 200, answer
+    if path == "/api/v1/export":
+        # NDJSON: each line one documented event.
+        assert answer.headers["content-type"] == "application/x-ndjson", answer
+        assert answer.headers.get("transfer-encoding") == "chunked", answer
+        media = doc.response(SPEC, path, method, 200)["content"]["application/x-ndjson"]
+        lines = answer.body.decode().splitlines()
+        assert lines and all(not schema_errors_at(media, json.loads(line)) for line in lines), answer
+    else:
+        assert_documented(path, method, answer)
+    assert "read-api" in answer.body.decode() or path == "/api/v1/stats/summary", answer
+    bad = call(api, method, target + "?limit=0&window=0h", None, reader)
+    assert bad.status == 400, bad
+    assert_documented(path, method, bad)
+    wrong = call(api, method, target, None, {"X-API-Key": api.key})
+    assert wrong.status == 403, wrong
+    assert_documented(path, method, wrong)
+
+
+def test_a_read_key_may_not_store(api):
+    answer = post_json(api, "/api/v1/telemetry/batch", ONE_EVENT["/api/v1/telemetry/batch"], key=False,
+                       headers={"X-API-Key": api.read_key})
+    assert answer.status == 403, answer
+    assert answer.json()["code"] == "wrong_key_scope"
+    assert_documented("/api/v1/telemetry/batch", "POST", answer)

@@ -48,8 +48,9 @@ def test_upgrading_a_release_database_under_load_loses_nothing(pg):
         with Load(port, key, "upgrade") as load:
             load.wait_for_answers(20)
             # docker compose up -d --build: the migrate service, the collector-writer service, then the new collector.
-            assert new.run("migrate").split() == ["applied", "004_collector_writer.sql", "applied",
-                                                  "005_api_keys_notify.sql", "applied", "006_database_identity.sql"]
+            applied = new.run("migrate").split()
+            current = sorted(path.name for path in (REPO / "sql").glob("*.sql"))
+            assert applied == [word for name in current[3:] for word in ("applied", name)]
             db.give_writer_login(pg, DATABASE)
             answered = len(load.answers)
             load.wait_for_answers(answered + 10)  # the old collector kept storing after the migrations
@@ -77,7 +78,7 @@ def test_upgrading_a_release_database_under_load_loses_nothing(pg):
     assert counts(pg, "WHERE event_id NOT LIKE 'upgrade-%'") == released_data
     (applied,) = pg.query("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations", DATABASE,
                           "postgres").rows
-    assert applied == ["001,002,003,004,005,006"]
+    assert applied == [",".join(name[:3] for name in sorted(path.name for path in (REPO / "sql").glob("*.sql")))]
     # The release's readers keep their view; the new role may write.
     assert pg.query("SELECT count(*) > 0 FROM transcripts", DATABASE, db.READER, db.READER_PASSWORD).rows == [["t"]]
     assert pg.query("SELECT has_table_privilege('events', 'INSERT')", DATABASE, db.WRITER,

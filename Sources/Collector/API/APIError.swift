@@ -29,6 +29,11 @@ struct APIError: Error, Sendable {
         self.init(status, error.code, error.message, index: error.index, field: error.field)
     }
 
+    /// A read request's parameter that cannot be used: 400, naming it in `field`.
+    init(_ error: QueryParameterError) {
+        self.init(400, "invalid_parameter", error.message, field: error.parameter)
+    }
+
     init(_ refusal: ServerRefusal) {
         self.init(refusal.status, refusal.code, refusal.message)
         if let seconds = refusal.retryAfterSeconds { headers = [("Retry-After", String(seconds))] }

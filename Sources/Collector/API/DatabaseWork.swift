@@ -38,5 +38,29 @@ struct DatabaseWork: Sendable {
         }
     }
 
+    /// Runs a read query (on the read API's own workers and connections) and answers with what it returns.
+    func read(_ what: String, writer: ResponseWriter,
+              _ body: @escaping @Sendable (PostgresConnection) throws(PostgresError) -> HTTPResponse) {
+        submit(writer: writer) { [self] in
+            do throws(PostgresError) {
+                writer.write(try pool.withConnection(body))
+            } catch {
+                writer.write(readFailure(error, what: what))
+            }
+        }
+    }
+
+    /// The answer to a read PostgreSQL stopped: 503 `query_timeout` when READ_STATEMENT_TIMEOUT_SECONDS ran out
+    /// (which asks for less rather than later), 503 while PostgreSQL is away, else 500.
+    func readFailure(_ error: PostgresError, what: String) -> HTTPResponse {
+        if case .server("57014", _) = error {
+            return APIError(503, "query_timeout", "the \(what) took longer than READ_STATEMENT_TIMEOUT_SECONDS allows; "
+                            + "ask for a shorter time range or filter by host").response
+        }
+        if error.isTransient { return unavailable.response }
+        logger.error("\(what) refused by PostgreSQL", metadata: ["error": "\(error)"])
+        return APIError(500, "database_error", "the database refused the \(what)").response
+    }
+
     var unavailable: APIError { .databaseUnavailable(retryAfter: retryAfterSeconds) }
 }

@@ -6,24 +6,26 @@ enum Caller: Sendable, Equatable {
     case anonymous
     /// The host an ingest key belongs to; everything the request stores is stored as this host's.
     case host(String)
+    /// A read key: it may query and export every host's telemetry, and store nothing.
+    case reader
 
-    /// The host of an authenticated call; empty for an anonymous one (whose routes store nothing).
+    /// The host of an ingest call; empty for the others (whose routes store nothing).
     var hostID: String {
         switch self {
-        case .anonymous: ""
+        case .anonymous, .reader: ""
         case .host(let host): host
         }
     }
 }
 
-/// One route of the API. The router finds it by path, checks the method, the content type and (when
-/// `requiresKey`) the API key, then calls `handle`. Each endpoint is given what it needs when it is built, and
-/// nothing else.
+/// One route of the API. The router finds it by path (`{name}` in it matches one segment), checks the method, the
+/// content type and the API key's scope (`requiredScope`, nil for a route that needs no key), then calls `handle`.
+/// Each endpoint is given what it needs when it is built, and nothing else.
 protocol Endpoint: Sendable {
     var path: String { get }
     /// Methods in the order `Allow` lists them.
     var methods: [String] { get }
-    var requiresKey: Bool { get }
+    var requiredScope: KeyScope? { get }
     /// The largest body the route takes (413 above), decided from the head before any of the body is read.
     var bodyLimit: Int { get }
     /// nil when the body's type is acceptable, else the error to answer with.
@@ -32,7 +34,7 @@ protocol Endpoint: Sendable {
 }
 
 extension Endpoint {
-    var requiresKey: Bool { true }
+    var requiredScope: KeyScope? { .ingest }
 
     /// JSON bodies: `application/json` with any parameters, or no Content-Type at all.
     func checkContentType(_ head: HTTPRequestHead) -> APIError? {

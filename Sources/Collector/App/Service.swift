@@ -11,6 +11,9 @@ public final class Service: Sendable {
     public let settings: Settings
     public let pool: ConnectionPool
     private let workers: WorkerPool
+    /// The read API's own connections and threads, so that queries never wait for or hold ingest's.
+    private let readPool: ConnectionPool
+    private let readWorkers: WorkerPool
     private let keyWatcher: KeyWatcher
     private let ingest: IngestWriter
     /// Internal for tests that drive a replay by hand.
@@ -32,6 +35,8 @@ public final class Service: Sendable {
 
         let metrics = SelfMetrics()
         workers = WorkerPool(name: "db-worker", threads: settings.databaseWorkers, maxQueuedJobs: settings.databaseQueueMaxJobs)
+        readPool = ConnectionPool(configuration: settings.readDatabase)
+        readWorkers = WorkerPool(name: "db-reader", threads: settings.readPoolSize, maxQueuedJobs: settings.readQueueMaxJobs)
         ingest = IngestWriter(pool: pool, spool: spool, writers: settings.ingestWriters, maxGroupEvents: settings.groupCommitMaxEvents,
                               maxQueuedEvents: settings.ingestQueueMaxEvents, metrics: metrics, logger: logger)
         retention = RetentionSweeper(pool: pool, eventDays: settings.retentionDays, transcriptDays: settings.transcriptRetentionDays,
@@ -40,6 +45,8 @@ public final class Service: Sendable {
                                 flushInterval: settings.keyUseFlushInterval, logger: logger)
         let router = Router(
             endpoints: Self.endpoints(settings: settings, pool: pool, workers: workers, ingest: ingest, spool: spool,
+                                      reads: DatabaseWork(workers: readWorkers, pool: readPool,
+                                                          retryAfterSeconds: settings.server.retryAfterSeconds, logger: logger),
                                       metrics: metrics, logger: logger),
             keys: keys, observer: RequestObserver(metrics: metrics, logger: logger))
         let server = HTTPServer(configuration: settings.server, responder: router)
@@ -96,13 +103,15 @@ public final class Service: Sendable {
         keyWatcher.stop()
         retention.stop()
         workers.shutdown()
+        readWorkers.shutdown()
         pool.close()
+        readPool.close()
     }
 
     /// Every route, each given what it needs.
     private static func endpoints(
         settings: Settings, pool: ConnectionPool, workers: WorkerPool, ingest: IngestWriter, spool: DiskSpool?,
-        metrics: SelfMetrics, logger: Logger
+        reads: DatabaseWork, metrics: SelfMetrics, logger: Logger
     ) -> [any Endpoint] {
         let retryAfter = settings.server.retryAfterSeconds
         let pipeline = IngestPipeline(
@@ -120,6 +129,11 @@ public final class Service: Sendable {
                                    bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
             OTLPLogsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, pipeline: pipeline),
             OTLPMetricsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, database: database),
+            EventsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
+            SessionsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
+            SessionEndpoint(reads: reads, bodyLimit: settings.maxBodyBytes),
+            SummaryEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
+            ExportEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
         ]
     }
 

@@ -118,6 +118,11 @@ public struct SettingDefinition: Sendable {
         .integer("DB_KEEPALIVES_COUNT", .count, "TCP keepalive: unanswered probes before the connection counts as dead.", \.database.keepalive.count, minimum: 1),
         .duration("DB_TCP_USER_TIMEOUT_MS", .milliseconds, "How long sent data may stay unacknowledged before the connection counts as dead.", \.database.keepalive.userTimeout, minimum: 1),
 
+        .integer("READ_POOL_SIZE", .count, "PostgreSQL connections of the read API (GET /api/v1/events, sessions, stats), each with its own thread; reads never take ingest's connections.", \.readPoolSize, minimum: 1),
+        .integer("READ_QUEUE_MAX_JOBS", .count, "Read requests waiting for those threads before more get 503.", \.readQueueMaxJobs, minimum: 1),
+        .duration("READ_STATEMENT_TIMEOUT_SECONDS", .seconds, "statement_timeout on the read API's connections; a longer query gets 503 query_timeout.", \.readStatementTimeout, minimum: 1),
+        .integer("READ_MAX_RANGE_DAYS", .days, "Longest time range (from to to, or window) one read request may span (400 above).", \.readMaxRangeDays, minimum: 1, maximum: 3660),
+
         .duration("KEY_REFRESH_SECONDS", .seconds, "How often every key is reloaded from api_keys, besides the reload each change notifies at once.", \.keyRefreshInterval, minimum: 1),
         .duration("KEY_USE_FLUSH_SECONDS", .seconds, "How often the keys used since are written to last_used_at (what `collector keys list` shows).", \.keyUseFlushInterval, minimum: 1),
 

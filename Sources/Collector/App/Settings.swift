@@ -27,6 +27,15 @@ public struct Settings: Sendable {
     /// Jobs waiting for those threads before requests that need one get 503.
     public var databaseQueueMaxJobs = 4096
 
+    /// The read API's PostgreSQL connections, one per thread that runs its queries, apart from ingest's.
+    public var readPoolSize = 2
+    /// Read requests waiting for those threads before more get 503.
+    public var readQueueMaxJobs = 64
+    /// `statement_timeout` on the read API's connections.
+    public var readStatementTimeout: Duration = .seconds(30)
+    /// The longest time range one read request may span.
+    public var readMaxRangeDays = 31
+
     /// A full reload of the keys, besides the ones `api_keys_changed` notifications cause.
     public var keyRefreshInterval: Duration = .seconds(60)
     /// How often the keys used since are written to `last_used_at`.
@@ -61,6 +70,15 @@ public struct Settings: Sendable {
     }
 
     public var jsonLimits: JSONLimits { JSONLimits(maxDepth: maxJSONDepth) }
+
+    /// The read API's pool: the database's settings with its own size, statement timeout and name.
+    var readDatabase: PoolConfiguration {
+        var configuration = database
+        configuration.maxConnections = readPoolSize
+        configuration.statementTimeout = readStatementTimeout
+        configuration.applicationName = "collector-read"
+        return configuration
+    }
 
     /// The metrics listener: one loop, few connections, nothing else of the API's server settings.
     var metricsServer: ServerConfiguration {

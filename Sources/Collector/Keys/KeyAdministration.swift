@@ -1,10 +1,11 @@
 import Postgres
 
-/// The `collector keys` commands: create, list and revoke host keys. Only hashes are stored or shown.
+/// The `collector keys` commands: create, list and revoke host keys and read keys. Only hashes are stored or shown.
 public struct KeyAdministration: Sendable {
     public struct Entry: Sendable {
         public let hashPrefix: String
         public let hostID: String
+        public let scope: String
         public let description: String?
         public let createdAt: String
         public let lastUsedAt: String?
@@ -18,16 +19,32 @@ public struct KeyAdministration: Sendable {
     }
 
     /// Stores a new key's hash for `host` and returns the key, which is shown once and never again.
-    public func create(host: String, description: String?) throws(PostgresError) -> String {
+    public func create(host: String, description: String?, scope: KeyScope = .ingest) throws(PostgresError) -> String {
         let key = APIKey.generate()
         try connection.execute(
-            "INSERT INTO api_keys (key_hash, host_id, description) VALUES ($1, $2, $3)",
-            [.text(APIKey.hash(key.utf8)), .text(host), description.map(PostgresParameter.text)])
+            "INSERT INTO api_keys (key_hash, host_id, description, scope) VALUES ($1, $2, $3, $4)",
+            [.text(APIKey.hash(key.utf8)), .text(host), description.map(PostgresParameter.text), .text(scope.rawValue)])
         return key
     }
 
+    /// The name a read key is listed and revoked under: `read:` and the description's letters and digits,
+    /// lowercased, runs of anything else as one `-` (`HomeAssistant wall panel` is `read:homeassistant-wall-panel`).
+    public static func readerName(description: String) -> String {
+        var name = ""
+        for character in description.lowercased() {
+            if character.isASCII && (character.isLetter || character.isNumber) {
+                name.append(character)
+            } else if !name.isEmpty && name.last != "-" {
+                name.append("-")
+            }
+        }
+        while name.last == "-" { name.removeLast() }
+        return "read:" + (name.isEmpty ? "reader" : String(name.prefix(120)))
+    }
+
     /// Issues a new key for `host` and lets the host's other keys run out after `grace` (a revocation dated in
-    /// the future), so the host can switch without a gap. Returns the new key, shown once.
+    /// the future), so the host can switch without a gap. The new key has the scope of the host's newest key.
+    /// Returns the new key, shown once.
     public func rotate(host: String, grace: Duration, description: String?) throws(PostgresError) -> String {
         let key = APIKey.generate()
         try connection.transaction { connection throws(PostgresError) in
@@ -38,7 +55,11 @@ public struct KeyAdministration: Sendable {
                 """,
                 [.text(host), .int(Int(grace.components.seconds))])
             try connection.execute(
-                "INSERT INTO api_keys (key_hash, host_id, description) VALUES ($1, $2, $3)",
+                """
+                INSERT INTO api_keys (key_hash, host_id, description, scope)
+                VALUES ($1, $2, $3, coalesce((SELECT scope FROM api_keys WHERE host_id = $2 ORDER BY created_at DESC LIMIT 1),
+                                             'ingest'))
+                """,
                 [.text(APIKey.hash(key.utf8)), .text(host), description.map(PostgresParameter.text)])
         }
         return key
@@ -46,14 +67,14 @@ public struct KeyAdministration: Sendable {
 
     public func list() throws(PostgresError) -> [Entry] {
         try connection.execute("""
-            SELECT left(key_hash, 12), host_id, description,
+            SELECT left(key_hash, 12), host_id, scope, description,
                    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                    to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                    to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             FROM api_keys ORDER BY host_id, created_at
             """).rows.map { row in
-            Entry(hashPrefix: row[0] ?? "", hostID: row[1] ?? "", description: row[2], createdAt: row[3] ?? "",
-                  lastUsedAt: row[4], revokedAt: row[5])
+            Entry(hashPrefix: row[0] ?? "", hostID: row[1] ?? "", scope: row[2] ?? "", description: row[3],
+                  createdAt: row[4] ?? "", lastUsedAt: row[5], revokedAt: row[6])
         }
     }
 

@@ -1,7 +1,7 @@
 import Synchronization
 import Threads
 
-/// Answers "which host does this key belong to?" from memory alone: a request with a wrong key costs a SHA-256
+/// Answers "whose key is this, and what may it do?" from memory alone: a request with a wrong key costs a SHA-256
 /// and a dictionary look-up, never a query. `KeyWatcher` keeps the set current and writes down which keys were
 /// used, a few seconds late, instead of one write per request.
 final class KeyStore: Sendable {
@@ -12,13 +12,13 @@ final class KeyStore: Sendable {
         self.keys = Mutex(keys)
     }
 
-    /// The host of a working key, nil for an unknown, revoked or expired one.
-    func host<Key: Collection<UInt8>>(forKey key: Key) -> String? {
+    /// The holder of a working key, nil for an unknown, revoked or expired one.
+    func holder<Key: Collection<UInt8>>(forKey key: Key) -> KeyHolder? {
         let digest = KeyDigest(key: key)
         let now = WallClock.now
-        let host = keys.withLock { $0.host(for: digest, now: Int64(now.seconds) * 1_000_000 + Int64(now.nanoseconds / 1000)) }
-        if host != nil { used.withLock { _ = $0.insert(digest) } }
-        return host
+        let holder = keys.withLock { $0.holder(for: digest, now: Int64(now.seconds) * 1_000_000 + Int64(now.nanoseconds / 1000)) }
+        if holder != nil { used.withLock { _ = $0.insert(digest) } }
+        return holder
     }
 
     var count: Int { keys.withLock { $0.count } }

@@ -14,7 +14,7 @@ struct HealthEndpoint: Endpoint {
     let logger: Logger
     let path = "/api/v1/health"
     let methods = ["GET", "HEAD"]
-    let requiresKey = false
+    let requiredScope: KeyScope? = nil
 
     func checkContentType(_ head: HTTPRequestHead) -> APIError? { nil }
 
