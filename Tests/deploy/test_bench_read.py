@@ -108,3 +108,10 @@ def test_every_query_runs_as_grafana_reader_and_is_reported(pg, fleet_db, tmp_pa
                 and key[3] == "all hosts" and key[1] != "Hosts gone silent"]
     assert overview and all(rows > 0 for _, rows in overview), overview
     assert "Per dashboard and selection" in done.stdout
+
+
+def test_generated_rows_lie_in_time_order_as_the_collector_writes_them(pg, fleet_db):
+    # The BRIN indexes on ts, and so the timings, depend on it.
+    for table in ("events", "otlp_metrics"):
+        correlation = scalar(pg, f"SELECT correlation FROM pg_stats WHERE tablename = '{table}' AND attname = 'ts'")
+        assert float(correlation) > 0.95, table
