@@ -1,0 +1,31 @@
+-- Disk taken by each telemetry table and its indexes, in all and per row (bytes). Heap includes TOAST.
+\pset footer off
+\pset format aligned
+\pset tuples_only off
+WITH tables AS (
+    SELECT c.oid, c.relname, (SELECT count(*) FROM events) AS events_rows,
+           CASE c.relname WHEN 'events' THEN (SELECT count(*) FROM events)
+                          WHEN 'otlp_metrics' THEN (SELECT count(*) FROM otlp_metrics)
+                          ELSE (SELECT count(*) FROM transcripts) END AS row_count
+    FROM pg_class c
+    WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts') AND c.relnamespace = current_schema()::regnamespace
+)
+SELECT relname AS "table", row_count AS "rows",
+       pg_size_pretty(pg_table_size(oid)) AS heap,
+       pg_size_pretty(pg_indexes_size(oid)) AS indexes,
+       round(pg_table_size(oid)::numeric / nullif(row_count, 0)) AS "heap B/row",
+       round(pg_indexes_size(oid)::numeric / nullif(row_count, 0)) AS "index B/row",
+       round(pg_total_relation_size(oid)::numeric / nullif(row_count, 0)) AS "total B/row",
+       round(pg_total_relation_size(oid)::numeric / nullif(events_rows, 0)) AS "B per event"
+FROM tables
+ORDER BY relname;
+
+SELECT i.indexrelid::regclass AS "index", pg_size_pretty(pg_relation_size(i.indexrelid)) AS size,
+       round(pg_relation_size(i.indexrelid)::numeric / nullif(c.reltuples, 0)::numeric, 1) AS "B/row"
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indrelid
+WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts') AND c.relnamespace = current_schema()::regnamespace
+ORDER BY c.relname, i.indexrelid::regclass::text;
+
+SELECT pg_size_pretty(pg_database_size(current_database())) AS "whole database",
+       round(pg_database_size(current_database())::numeric / nullif((SELECT count(*) FROM events), 0)) AS "B per event";
