@@ -196,6 +196,8 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
         "model_prices": ("SELECT", ""),
         "otlp_metrics": ("INSERT", "SELECT(host_id),SELECT(point_id)"),
         "schema_migrations": ("SELECT", ""),
+        # OTLP spans: INSERT ... ON CONFLICT (host_id, trace_id, span_id) DO NOTHING (migration 009).
+        "spans": ("INSERT", "SELECT(host_id),SELECT(trace_id),SELECT(span_id)"),
         "transcripts": ("SELECT,INSERT,DELETE", "UPDATE(agent_name),UPDATE(transcript),UPDATE(metadata),"
                                                 "UPDATE(size_bytes),UPDATE(received_at),UPDATE(updated_at)"),
     }

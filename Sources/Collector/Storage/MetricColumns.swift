@@ -53,14 +53,7 @@ struct MetricColumns: Sendable {
             if let start = point.startTime { column.appendTimestamp(microsecondsSince2000: start) } else { column.appendNull() }
         }
         set(.time) { $0.appendTimestamp(microsecondsSince2000: point.time) }
-        // A binary float8 is the IEEE 754 bits, big-endian.
-        set(.value) { column in
-            if let number = point.value {
-                withUnsafeBytes(of: number.bitPattern.bigEndian) { column.appendText($0) }
-            } else {
-                column.appendNull()
-            }
-        }
+        set(.value) { $0.appendOptionalFloat8(point.value) }
         set(.detail) { column in
             if let json = point.detail { column.appendJSONB(json) } else { column.appendNull() }
         }
