@@ -113,9 +113,13 @@ struct SpanColumns: Sendable {
         try connection.execute(prepared: "insert_spans", sql: Self.insert.sql, parameters).affectedRows
     }
 
+    /// What makes a span the same span: its host, trace and id. Every statement that writes spans names it through
+    /// this, so that a change of the table's unique key changes them all.
+    static let conflictTarget = "(host_id, trace_id, span_id)"
+
     static let insert = UnnestInsert(
         table: "spans", columns: SpanColumn.allCases.map(\.insertColumn),
-        conflictClause: "ON CONFLICT (host_id, trace_id, span_id) DO NOTHING")
+        conflictClause: "ON CONFLICT \(conflictTarget) DO NOTHING")
 }
 
 extension BinaryArray {
