@@ -85,15 +85,25 @@ def test_llm_calls_by_model_price_known_models_and_name_the_unknown_ones(reader_
     assert panel("LLM calls by model")["fieldConfig"]["defaults"]["noValue"] == "price not configured"
 
 
-def test_a_later_price_row_prices_later_spans_only(pg, telemetry_db, reader_query):
-    # valid_from after every seeded span: the seeded costs stay as they were.
-    pg.run_sql("INSERT INTO model_prices (model_pattern, input_usd_per_mtok, output_usd_per_mtok, valid_from) "
-               "VALUES ('llama-3%', 1, 1, now() + interval '1 day')", telemetry_db, "postgres")
+def test_a_price_row_prices_the_spans_from_its_valid_from_on_in_every_panel(pg, telemetry_db, reader_query):
+    # Before the spans of 20 minutes ago: my-local-model's first price, gpt-4o-mini's second (its first stays for
+    # earlier spans); llama's first price only from tomorrow.
+    pg.run_sql("INSERT INTO model_prices (model_pattern, input_usd_per_mtok, output_usd_per_mtok, valid_from) VALUES "
+               "('my-local-model%', 1, 2, now() - interval '1 hour'), "
+               "('gpt-4o-mini%', 100, 100, now() - interval '25 minutes'), "
+               "('llama-3%', 1, 1, now() + interval '1 day')", telemetry_db, "postgres")
     try:
         models = {r["model"]: r for r in rows(reader_query, "LLM calls by model")}
+        assert money(models["my-local-model"]["cost"]) == Decimal("0.001")  # 800 * $1 + 100 * $2 per million
+        assert money(models["gpt-4o-mini-2024-07-18"]["cost"]) == Decimal("0.25")  # 2500 tokens at $100
         assert models["llama-3-8b"]["cost"] is None
+        traces = {r["trace_id"]: r for r in rows(reader_query, "Recent traces")}
+        assert money(traces[GENAI_TRACE]["cost"]) == Decimal("0.251") and traces[GENAI_TRACE]["pricing"] is None
+        assert traces[LOCAL_TRACE]["cost"] is None
+        spans = rows(reader_query, "Trace spans", {"trace_id": [GENAI_TRACE]})
+        assert [r["cost"] for r in spans][1:4] == ["0.250000", "0.000000", "0.001000"]
     finally:
-        pg.run_sql("DELETE FROM model_prices WHERE model_pattern = 'llama-3%'", telemetry_db, "postgres")
+        pg.run_sql("DELETE FROM model_prices WHERE note IS NULL", telemetry_db, "postgres")
 
 
 def test_trace_spans_show_the_tree_depth_first_with_siblings_by_start(reader_query):
