@@ -63,7 +63,7 @@ def test_a_trace_with_an_unpriced_model_shows_price_not_configured_not_zero(read
     assert traces[GENAI_TRACE]["cost"] is None
     assert traces[GENAI_TRACE]["pricing"] == "price not configured: my-local-model"
     assert traces[LOCAL_TRACE]["cost"] is None
-    assert traces[LOCAL_TRACE]["pricing"] == "price not configured: llama-3-8b"
+    assert traces[LOCAL_TRACE]["pricing"] == "price not configured: (no model), llama-3-8b"
     assert panel("Recent traces")["fieldConfig"]["defaults"]["noValue"] == "price not configured"
     # Every other column of the list has a value, so the text shows only where the cost is unknown.
     for trace in traces.values():
@@ -73,7 +73,7 @@ def test_a_trace_with_an_unpriced_model_shows_price_not_configured_not_zero(read
 def test_llm_calls_by_model_price_known_models_and_name_the_unknown_ones(reader_query):
     models = {r["model"]: r for r in rows(reader_query, "LLM calls by model")}
     assert set(models) == {"claude-sonnet-4-5-20250929", "gpt-4o", "gpt-4o-mini-2024-07-18", "llama-3-8b",
-                           "my-local-model"}
+                           "my-local-model", "(no model)"}
     sonnet = models["claude-sonnet-4-5-20250929"]
     assert (int(sonnet["calls"]), int(sonnet["input_tokens"]), int(sonnet["output_tokens"])) == (2, 2500, 500)
     assert int(sonnet["cache_read_tokens"]) == 5000
@@ -82,6 +82,7 @@ def test_llm_calls_by_model_price_known_models_and_name_the_unknown_ones(reader_
     # gpt-4o-mini-2024-07-18 matches 'gpt-4o-mini%' ($0.15 and $0.60), not the shorter 'gpt-4o%'.
     assert money(models["gpt-4o-mini-2024-07-18"]["cost"]) == Decimal("0.0006")
     assert models["my-local-model"]["cost"] is None and models["llama-3-8b"]["cost"] is None
+    assert models["(no model)"]["cost"] is None and int(models["(no model)"]["input_tokens"]) == 10
     assert panel("LLM calls by model")["fieldConfig"]["defaults"]["noValue"] == "price not configured"
 
 
@@ -196,7 +197,7 @@ def test_llm_series_group_by_the_interval_so_a_longer_range_gives_fewer_points(r
     for row in rows(reader_query, "LLM tokens by model", interval=3600):
         tokens[row["metric"]] = tokens.get(row["metric"], 0) + int(row["tokens"])
     assert tokens == {"claude-sonnet-4-5-20250929": 3000, "gpt-4o": 150, "gpt-4o-mini-2024-07-18": 2500,
-                      "llama-3-8b": 330, "my-local-model": 900}
+                      "llama-3-8b": 330, "my-local-model": 900, "(no model)": 15}
 
 
 def test_a_click_on_a_trace_opens_it_below_with_the_filters_kept():
