@@ -49,6 +49,7 @@ let package = Package(
             name: "Collector",
             dependencies: [
                 "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads", "CZlib", "TextFormats",
+                "OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -104,7 +105,8 @@ let package = Package(
                 path: "Tests/CollectorTestSupport", swiftSettings: strict),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CollectorTestSupport", "CLinux"],
+            dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CollectorTestSupport", "CLinux",
+                           "OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(
