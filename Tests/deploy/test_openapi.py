@@ -393,7 +393,9 @@ def test_the_http_layers_limits_give_documented_answers(api, path, method):
     assert answer.status == 431, answer
     assert_documented(path, method, answer, from_route=False)
     if method == "POST":
-        announced = MAX_TRANSCRIPT_BYTES + 1 if path == "/api/v1/transcript" else MAX_BODY_BYTES + 1
+        # The OTLP routes' limit is OTLP_MAX_BODY_BYTES, 4 MiB unless set.
+        limit = {"/api/v1/transcript": MAX_TRANSCRIPT_BYTES}.get(path, 4 << 20 if path.startswith("/api/otlp/") else MAX_BODY_BYTES)
+        announced = limit + 1
         answer = raw(api, f"POST {path} HTTP/1.1\r\nHost: t\r\nX-API-Key: {api.key}\r\n"
                           f"Content-Type: application/json\r\nContent-Length: {announced}\r\n\r\n".encode())
         assert answer.status == 413, answer
