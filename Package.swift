@@ -49,6 +49,7 @@ let package = Package(
             name: "Collector",
             dependencies: [
                 "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads", "CZlib", "TextFormats",
+                "OTLPProtobuf",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

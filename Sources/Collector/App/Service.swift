@@ -129,6 +129,7 @@ public final class Service: Sendable {
                                    bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
             OTLPLogsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, pipeline: pipeline),
             OTLPMetricsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, database: database),
+            OTLPTracesEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, database: database),
             EventsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionEndpoint(reads: reads, bodyLimit: settings.maxBodyBytes),

@@ -46,5 +46,9 @@ enum EventSchema {
             guard let text, text.unicodeScalarCount <= maxLength else { return nil }
             return text.decodedBytes()
         }
+
+        func fitting(_ text: String) -> [UInt8]? {
+            text.unicodeScalars.count <= maxLength ? Array(text.utf8) : nil
+        }
     }
 }

@@ -148,6 +148,12 @@ enum OTLPValue {
     /// A fixed64 time in nanoseconds since 1970, as microseconds since 2000 (what `timestamptz` holds); nil when
     /// absent or 0, which OTLP uses for "unknown".
     static func microsecondsSince2000(unixNanos value: JSONValue?) throws(OTLPValueError) -> Int64? {
+        guard let nanos = try unixNanos(value), nanos != 0 else { return nil }
+        return Timestamp.microsecondsSince2000(unixNanoseconds: nanos)
+    }
+
+    /// A fixed64 time in nanoseconds since 1970 as sent, a number or a string of digits; nil when absent.
+    static func unixNanos(_ value: JSONValue?) throws(OTLPValueError) -> UInt64? {
         guard let value, !value.isNull else { return nil }
         let nanos: UInt64?
         if let number = value.int64 {
@@ -162,8 +168,7 @@ enum OTLPValue {
         guard let nanos else {
             throw OTLPValueError("times must be nanoseconds since 1970 as a whole number or a string of digits")
         }
-        if nanos == 0 { return nil }
-        return Timestamp.microsecondsSince2000(unixNanoseconds: nanos)
+        return nanos
     }
 }
 

@@ -1,0 +1,157 @@
+import JSON
+
+/// An OTLP/JSON traces export (`resourceSpans` / `scopeSpans` / `spans`) as rows of `spans`, one per span, as
+/// `OTLPSpanProtobufDecoder` makes them from protobuf:
+/// - `traceId`, `spanId`, `parentSpanId`: hex as OTLP/JSON sends them (not base64), stored lowercase; a trace id
+///   that is not 32 digits, a span id that is not 16, or an id of zeros refuses the span;
+/// - times in nanoseconds since 1970 (numbers or strings); a span without a start or ending before it starts is
+///   refused;
+/// - `kind` and `status.code` as numbers or enum names; `attributes` (with `otel.scope.name` and
+///   `otel.scope.version` of its scope), the resource's attributes, `events` and `links` as JSON;
+/// - the typed columns (operation, models, tool, tokens, cost, session) from `SpanConventions`, the service from the
+///   resource's `service.name`.
+/// A span that cannot be stored is counted in `partialSuccess`; the others are stored. A span sent again (same
+/// host, trace and span id) is not stored twice.
+struct OTLPSpanJSONDecoder: Sendable {
+    func decode(_ root: JSONValue, hostID: String) throws(ValidationError) -> DecodedSpans {
+        var decoded = DecodedSpans(hostID: hostID)
+        var columns = decoded.columns
+        try OTLPExportWalk(signal: "Spans").forEachScope(in: root, rejections: &decoded.rejections, itemsUnder: {
+            $0.member("spans")?.count ?? 0
+        }) { (scopeSpans: OTLPExportWalk.Scope, rejections: inout OTLPRejections) throws(ValidationError) in
+            let spans: JSONElements
+            do {
+                spans = try OTLPValue.list(scopeSpans.object.member("spans"), "spans")
+            } catch {
+                throw ValidationError("invalid_body", "\(scopeSpans.path).spans must be an array", field: "spans")
+            }
+            let scope = scopeSpans.object.member("scope")
+            let scopeName = scope?.member("name")?.string?.decoded() ?? ""
+            let scopeVersion = scope?.member("version")?.string?.decoded() ?? ""
+            for (spanIndex, span) in spans.enumerated() {
+                do throws(OTLPValueError) {
+                    columns.append(try Self.row(span, resource: scopeSpans.resource, scopeName: scopeName,
+                                                scopeVersion: scopeVersion))
+                    rejections.accepted()
+                } catch {
+                    rejections.reject(at: "\(scopeSpans.path).spans[\(spanIndex)]", error.message)
+                }
+            }
+        }
+        decoded.columns = columns
+        return decoded
+    }
+
+    static func row(
+        _ span: JSONValue, resource: OTLPResource, scopeName: String, scopeVersion: String
+    ) throws(OTLPValueError) -> SpanRow {
+        guard span.kind == .object else { throw OTLPValueError("a span must be an object") }
+        guard let traceID = try hexID(span.member("traceId"), "traceId", bytes: 16) else {
+            throw OTLPValueError("a span needs a traceId")
+        }
+        guard let spanID = try hexID(span.member("spanId"), "spanId", bytes: 8) else {
+            throw OTLPValueError("a span needs a spanId")
+        }
+        let times = try OTLPSpanFields.times(startNanos: try OTLPValue.unixNanos(span.member("startTimeUnixNano")) ?? 0,
+                                             endNanos: try OTLPValue.unixNanos(span.member("endTimeUnixNano")) ?? 0)
+        let name = try text(span.member("name"), "name") ?? ""
+        var row = SpanRow(traceID: traceID, spanID: spanID, name: Array(name.utf8), startTime: times.start, source: .otlp)
+        row.parentSpanID = try hexID(span.member("parentSpanId"), "parentSpanId", bytes: 8)
+        row.endTime = times.end
+        row.kind = try enumeration(span.member("kind"), "kind", byNumber: OTLPSpanFields.kind, byName: OTLPSpanFields.kind(named:))
+        if let status = span.member("status"), !status.isNull {
+            guard status.kind == .object else { throw OTLPValueError("status must be an object") }
+            row.status = try enumeration(status.member("code"), "status.code", byNumber: OTLPSpanFields.status,
+                                         byName: OTLPSpanFields.status(named:)) ?? .unset
+            row.statusMessage = try text(status.member("message"), "status.message").flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+        }
+        row.serviceName = resource.serviceName
+        row.resource = resource.attributes
+
+        var attributes = JSONObjectBuilder()
+        var conventions = SpanConventions()
+        try OTLPValue.forEach(span.member("attributes")) { (key, value) throws(OTLPValueError) in
+            try attributes.add(key: key) { (out: inout [UInt8]) throws(OTLPValueError) in
+                try OTLPValue.appendJSON(value, to: &out)
+            }
+            conventions.read(key.decoded()) { conventionValue(value) }
+        }
+        try OTLPSpanFields.addScope(name: scopeName, version: scopeVersion, to: &attributes)
+        row.attributes = attributes.finished()
+
+        var events: [UInt8] = []
+        for event in try OTLPValue.list(span.member("events"), "events") {
+            guard event.kind == .object else { throw OTLPValueError("each event must be an object") }
+            var eventAttributes: [UInt8] = []
+            try OTLPValue.appendObject(event.member("attributes"), to: &eventAttributes)
+            try OTLPSpanFields.appendEvent(timeNanos: try OTLPValue.unixNanos(event.member("timeUnixNano")) ?? 0,
+                                           name: try text(event.member("name"), "an event's name") ?? "",
+                                           attributes: eventAttributes, to: &events)
+        }
+        row.events = OTLPSpanFields.finishedArray(events)
+        var links: [UInt8] = []
+        for link in try OTLPValue.list(span.member("links"), "links") {
+            guard link.kind == .object else { throw OTLPValueError("each link must be an object") }
+            guard let linkTrace = try hexID(link.member("traceId"), "a link's traceId", bytes: 16),
+                  let linkSpan = try hexID(link.member("spanId"), "a link's spanId", bytes: 8)
+            else { throw OTLPValueError("a link needs a traceId and a spanId") }
+            var linkAttributes: [UInt8] = []
+            try OTLPValue.appendObject(link.member("attributes"), to: &linkAttributes)
+            try OTLPSpanFields.appendLink(traceID: linkTrace, spanID: linkSpan,
+                                          traceState: try text(link.member("traceState"), "a link's traceState") ?? "",
+                                          attributes: linkAttributes, to: &links)
+        }
+        row.links = OTLPSpanFields.finishedArray(links)
+        conventions.apply(to: &row, spanName: name,
+                          resourceSessionID: resource.sessionID.flatMap { SpanConventions.fitting($0.decoded()) })
+        return row
+    }
+
+    /// An id in hex, lowercased; nil when absent or empty. `bytes` is its binary length.
+    static func hexID(_ value: JSONValue?, _ name: String, bytes: Int) throws(OTLPValueError) -> [UInt8]? {
+        guard let value, !value.isNull else { return nil }
+        guard let text = value.string?.decodedBytes() else { throw OTLPValueError("\(name) must be a string of hex digits") }
+        if text.isEmpty { return nil }
+        var id: [UInt8] = []
+        id.reserveCapacity(text.count)
+        for digit in text {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): id.append(digit)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): id.append(digit + 0x20)
+            default: throw OTLPValueError("\(name) must be \(bytes * 2) hex digits (OTLP/JSON sends ids as hex, not base64)")
+            }
+        }
+        guard id.count == bytes * 2 else {
+            throw OTLPValueError("\(name) must be \(bytes * 2) hex digits (\(bytes) bytes), not \(id.count)")
+        }
+        guard id.contains(where: { $0 != UInt8(ascii: "0") }) else { throw OTLPValueError("\(name) must not be all zero") }
+        return id
+    }
+
+    /// A string field; nil when absent.
+    private static func text(_ value: JSONValue?, _ name: String) throws(OTLPValueError) -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let text = value.string else { throw OTLPValueError("\(name) must be a string") }
+        return text.decoded()
+    }
+
+    /// An enum field as the protobuf JSON mapping allows it: its number or its name; nil when absent or unknown.
+    private static func enumeration<Value>(
+        _ value: JSONValue?, _ name: String, byNumber: (Int64) -> Value?, byName: (String) -> Value?
+    ) throws(OTLPValueError) -> Value? {
+        guard let value, !value.isNull else { return nil }
+        if let number = value.int64 { return byNumber(number) }
+        if let text = value.string { return byName(text.decoded()) }
+        throw OTLPValueError("\(name) must be a number or an enum name")
+    }
+
+    /// What `SpanConventions` reads of an `AnyValue`: strings, numbers and booleans.
+    static func conventionValue(_ anyValue: JSONValue?) -> SpanConventions.Value? {
+        guard let anyValue else { return nil }
+        if let text = OTLPValue.string(anyValue) { return .string(text.decoded()) }
+        if let number = anyValue.member("intValue").flatMap(OTLPValue.int64) { return .int(number) }
+        if let number = anyValue.member("doubleValue").flatMap(OTLPValue.double) { return .double(number) }
+        if let flag = anyValue.member("boolValue")?.bool { return .bool(flag) }
+        return nil
+    }
+}
