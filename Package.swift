@@ -105,7 +105,8 @@ let package = Package(
                 path: "Tests/CollectorTestSupport", swiftSettings: strict),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CollectorTestSupport", "CLinux"],
+            dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CollectorTestSupport", "CLinux",
+                           "OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(

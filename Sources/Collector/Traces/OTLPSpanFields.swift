@@ -1,13 +1,16 @@
 import JSON
 import TextFormats
 
-/// The spans of one traces export that may be stored, as one insert, and the ones refused, for `partial_success`.
+/// The spans of one traces export that may be stored, and the ones refused, for `partial_success`.
 struct DecodedSpans: Sendable {
-    var columns: SpanColumns
+    var rows: [SpanRow] = []
     var rejections = OTLPRejections(of: "spans")
 
-    init(hostID: String) {
-        columns = SpanColumns(hostID: hostID)
+    /// The rows as one insert for the key's host.
+    func columns(hostID: String) -> SpanColumns {
+        var columns = SpanColumns(hostID: hostID)
+        for row in rows { columns.append(row) }
+        return columns
     }
 }
 

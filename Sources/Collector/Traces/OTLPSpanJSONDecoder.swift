@@ -13,9 +13,9 @@ import JSON
 /// A span that cannot be stored is counted in `partialSuccess`; the others are stored. A span sent again (same
 /// host, trace and span id) is not stored twice.
 struct OTLPSpanJSONDecoder: Sendable {
-    func decode(_ root: JSONValue, hostID: String) throws(ValidationError) -> DecodedSpans {
-        var decoded = DecodedSpans(hostID: hostID)
-        var columns = decoded.columns
+    func decode(_ root: JSONValue) throws(ValidationError) -> DecodedSpans {
+        var decoded = DecodedSpans()
+        var rows: [SpanRow] = []
         try OTLPExportWalk(signal: "Spans").forEachScope(in: root, rejections: &decoded.rejections, itemsUnder: {
             $0.member("spans")?.count ?? 0
         }) { (scopeSpans: OTLPExportWalk.Scope, rejections: inout OTLPRejections) throws(ValidationError) in
@@ -30,7 +30,7 @@ struct OTLPSpanJSONDecoder: Sendable {
             let scopeVersion = scope?.member("version")?.string?.decoded() ?? ""
             for (spanIndex, span) in spans.enumerated() {
                 do throws(OTLPValueError) {
-                    columns.append(try Self.row(span, resource: scopeSpans.resource, scopeName: scopeName,
+                    rows.append(try Self.row(span, resource: scopeSpans.resource, scopeName: scopeName,
                                                 scopeVersion: scopeVersion))
                     rejections.accepted()
                 } catch {
@@ -38,7 +38,7 @@ struct OTLPSpanJSONDecoder: Sendable {
                 }
             }
         }
-        decoded.columns = columns
+        decoded.rows = rows
         return decoded
     }
 

@@ -9,9 +9,10 @@ import OTLPProtobuf
 struct OTLPSpanProtobufDecoder: Sendable {
     let limits: OTLPProtobufLimits
 
-    func decode(_ body: [UInt8], hostID: String) throws(OTLPProtobufError) -> DecodedSpans {
+    func decode(_ body: [UInt8]) throws(OTLPProtobufError) -> DecodedSpans {
         let traces = try OTLPTraceDecoder(limits: limits).decode(body)
-        var decoded = DecodedSpans(hostID: hostID)
+        var decoded = DecodedSpans()
+        decoded.rows.reserveCapacity(traces.spanCount)
         let refused = OTLPItemCheck(limits: limits).rejectedSpans(traces)
         for item in refused {
             decoded.rejections.reject(at: item.path, item.problems.map(\.message).joined(separator: "; "))
@@ -24,7 +25,7 @@ struct OTLPSpanProtobufDecoder: Sendable {
                     let path = { "resourceSpans[\(resourceIndex)].scopeSpans[\(scopeIndex)].spans[\(spanIndex)]" }
                     if !refusedPaths.isEmpty, refusedPaths.contains(path()) { continue }
                     do throws(OTLPValueError) {
-                        decoded.columns.append(try Self.row(span, resource: try resource.get(), scope: scopeSpans))
+                        decoded.rows.append(try Self.row(span, resource: try resource.get(), scope: scopeSpans))
                         decoded.rejections.accepted()
                     } catch {
                         decoded.rejections.reject(at: path(), error.message)

@@ -19,13 +19,14 @@ struct OTLPTracesEndpoint: Endpoint {
 
     func handle(_ request: HTTPRequest, caller: Caller, writer: ResponseWriter) {
         guard let decoded = RequestBody.decode(request, limit: bodyLimit, answeringErrorsTo: writer, { body throws(ValidationError) in
-            try OTLPSpanJSONDecoder().decode(OTLPExport.root(body, jsonLimits: jsonLimits).root, hostID: caller.hostID)
+            try OTLPSpanJSONDecoder().decode(OTLPExport.root(body, jsonLimits: jsonLimits).root)
         }) else { return }
         let answer = OTLPExport.answer(decoded.rejections, countField: "rejectedSpans")
-        guard decoded.columns.count > 0 else { return writer.write(answer) }
+        guard !decoded.rows.isEmpty else { return writer.write(answer) }
+        let columns = decoded.columns(hostID: caller.hostID)
         database.write("spans", writer: writer, refusal: "the database refused the spans; nothing was stored") {
             connection throws(PostgresError) in
-            try decoded.columns.insert(on: connection)
+            try columns.insert(on: connection)
             return answer
         }
     }
