@@ -49,7 +49,7 @@ let package = Package(
             name: "Collector",
             dependencies: [
                 "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads", "CZlib", "TextFormats",
-                "OTLPProtobuf",
+                "OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

@@ -7,11 +7,11 @@ import Testing
 
 @Suite("OTLPSpanJSONDecoder")
 struct OTLPSpanJSONDecoderTests {
-    func decode(_ body: String) throws -> DecodedSpans {
+    func decode(_ body: String) throws -> OTLPDecoded<[SpanRow]> {
         try decode(Array(body.utf8))
     }
 
-    func decode(_ body: [UInt8]) throws -> DecodedSpans {
+    func decode(_ body: [UInt8]) throws -> OTLPDecoded<[SpanRow]> {
         try OTLPSpanJSONDecoder().decode(try JSONDocument.parse(body).root)
     }
 

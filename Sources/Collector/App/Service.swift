@@ -119,6 +119,7 @@ public final class Service: Sendable {
             retryAfterSeconds: retryAfter)
         let database = DatabaseWork(workers: workers, pool: pool, retryAfterSeconds: retryAfter, logger: logger)
         let json = settings.jsonLimits
+        let otlp = settings.otlpLimits
         return [
             BatchEndpoint(decoder: EventDecoder(maxEvents: settings.maxEventsPerBatch, jsonLimits: json),
                           bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
@@ -127,9 +128,12 @@ public final class Service: Sendable {
                            logger: logger),
             ClaudeCodeHookEndpoint(decoder: ClaudeCodeHookDecoder(fieldMaxBytes: settings.hookFieldMaxBytes, jsonLimits: json),
                                    bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
-            OTLPLogsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, pipeline: pipeline),
-            OTLPMetricsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, database: database),
-            OTLPTracesEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, database: database),
+            OTLPLogsEndpoint(export: OTLPExport(signal: OTLPLogDecoder(limits: otlp), limits: otlp, jsonLimits: json),
+                             pipeline: pipeline),
+            OTLPMetricsEndpoint(export: OTLPExport(signal: OTLPMetricDecoder(limits: otlp), limits: otlp, jsonLimits: json),
+                                database: database),
+            OTLPTracesEndpoint(export: OTLPExport(signal: OTLPSpanDecoder(limits: otlp), limits: otlp, jsonLimits: json),
+                               database: database),
             EventsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionEndpoint(reads: reads, bodyLimit: settings.maxBodyBytes),

@@ -1,6 +1,7 @@
 import HTTPServer
 import JSON
 import Logging
+import OTLPProtobuf
 import Postgres
 
 /// Everything an operator can set. Each value's default is declared once: here for the collector's own settings,
@@ -45,6 +46,8 @@ public struct Settings: Sendable {
     public var maxJSONDepth = JSONLimits().maxDepth
     public var maxEventsPerBatch = 100
     public var hookFieldMaxBytes = 16 * 1024
+    /// What one OTLP/HTTP request may hold, in either encoding.
+    public var otlpLimits = OTLPProtobufLimits()
 
     public var ingestWriters = 2
     public var groupCommitMaxEvents = 5000

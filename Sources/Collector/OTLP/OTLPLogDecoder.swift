@@ -1,4 +1,5 @@
 import JSON
+import OTLPProtobuf
 
 /// An OTLP/JSON logs export (`resourceLogs` / `scopeLogs` / `logRecords`) as events, one per log record:
 /// - `eventType`: the event name (`eventName`, else the `event.name` attribute); when the body is that name with a
@@ -12,12 +13,9 @@ import JSON
 ///   stored twice.
 /// A record that cannot be stored is counted in `partialSuccess`; the others are stored.
 struct OTLPLogDecoder: Sendable {
-    struct Decoded: Sendable {
-        var batch: EventBatch
-        var rejections: OTLPRejections
-    }
+    var limits = OTLPProtobufLimits()
 
-    func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> Decoded {
+    func decode(json root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> OTLPDecoded<EventBatch> {
         var batch = EventBatch(hostID: hostID)
         var rejections = OTLPRejections(of: "log records")
         try OTLPExportWalk(signal: "Logs").forEachScope(in: root, rejections: &rejections, itemsUnder: {
@@ -41,7 +39,13 @@ struct OTLPLogDecoder: Sendable {
                 }
             }
         }
-        return Decoded(batch: batch, rejections: rejections)
+        return OTLPDecoded(rows: batch, rejections: rejections)
+    }
+
+    /// Protobuf log exports are checked (`OTLPProtobufDecoder`) but not yet stored.
+    func decode(protobuf body: [UInt8], hostID: String, receivedAt: Int64) throws(OTLPProtobufError) -> OTLPDecoded<EventBatch> {
+        _ = try OTLPProtobufDecoder(limits: limits).decodeLogs(body)
+        throw OTLPProtobufError(.malformed, "protobuf logs are not stored yet: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json")
     }
 
     /// The attributes the event's columns come from.

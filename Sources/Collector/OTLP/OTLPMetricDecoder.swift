@@ -1,4 +1,5 @@
 import JSON
+import OTLPProtobuf
 
 /// An OTLP/JSON metrics export (`resourceMetrics` / `scopeMetrics` / `metrics`) as rows of `otlp_metrics`, one per
 /// data point: the metric's name, kind and unit, the point's time, start time, value and attributes, its sum's
@@ -7,12 +8,9 @@ import JSON
 /// keep their sum as the value and the rest in `detail`. A point that cannot be stored is counted in
 /// `partialSuccess`; the others are stored.
 struct OTLPMetricDecoder: Sendable {
-    struct Decoded: Sendable {
-        var columns: MetricColumns
-        var rejections: OTLPRejections
-    }
+    var limits = OTLPProtobufLimits()
 
-    func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> Decoded {
+    func decode(json root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> OTLPDecoded<MetricColumns> {
         var columns = MetricColumns(hostID: hostID)
         var rejections = OTLPRejections(of: "data points")
         try OTLPExportWalk(signal: "Metrics").forEachScope(in: root, rejections: &rejections, itemsUnder: { scope in
@@ -26,7 +24,13 @@ struct OTLPMetricDecoder: Sendable {
                              receivedAt: receivedAt, into: &columns, rejections: &rejections)
             }
         }
-        return Decoded(columns: columns, rejections: rejections)
+        return OTLPDecoded(rows: columns, rejections: rejections)
+    }
+
+    /// Protobuf metric exports are checked (`OTLPProtobufDecoder`) but not yet stored.
+    func decode(protobuf body: [UInt8], hostID: String, receivedAt: Int64) throws(OTLPProtobufError) -> OTLPDecoded<MetricColumns> {
+        _ = try OTLPProtobufDecoder(limits: limits).decodeMetrics(body)
+        throw OTLPProtobufError(.malformed, "protobuf metrics are not stored yet: set OTEL_EXPORTER_OTLP_PROTOCOL=http/json")
     }
 
     private func decodeMetric(

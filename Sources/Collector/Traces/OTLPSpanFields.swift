@@ -1,19 +1,6 @@
 import JSON
 import TextFormats
 
-/// The spans of one traces export that may be stored, and the ones refused, for `partial_success`.
-struct DecodedSpans: Sendable {
-    var rows: [SpanRow] = []
-    var rejections = OTLPRejections(of: "spans")
-
-    /// The rows as one insert for the key's host.
-    func columns(hostID: String) -> SpanColumns {
-        var columns = SpanColumns(hostID: hostID)
-        for row in rows { columns.append(row) }
-        return columns
-    }
-}
-
 /// What both encodings of an OTLP span share once their wire form is read: the rules a span must meet beyond its
 /// ids' lengths, the enums, and the JSON form of its events and links (OTLP/JSON's names, attributes as an object),
 /// so that a span is stored the same whichever encoding it came in.

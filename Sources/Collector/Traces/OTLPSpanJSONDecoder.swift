@@ -13,10 +13,10 @@ import JSON
 /// A span that cannot be stored is counted in `partialSuccess`; the others are stored. A span sent again (same
 /// host, trace and span id) is not stored twice.
 struct OTLPSpanJSONDecoder: Sendable {
-    func decode(_ root: JSONValue) throws(ValidationError) -> DecodedSpans {
-        var decoded = DecodedSpans()
+    func decode(_ root: JSONValue) throws(ValidationError) -> OTLPDecoded<[SpanRow]> {
         var rows: [SpanRow] = []
-        try OTLPExportWalk(signal: "Spans").forEachScope(in: root, rejections: &decoded.rejections, itemsUnder: {
+        var rejections = OTLPRejections(of: "spans")
+        try OTLPExportWalk(signal: "Spans").forEachScope(in: root, rejections: &rejections, itemsUnder: {
             $0.member("spans")?.count ?? 0
         }) { (scopeSpans: OTLPExportWalk.Scope, rejections: inout OTLPRejections) throws(ValidationError) in
             let spans: JSONElements
@@ -38,8 +38,7 @@ struct OTLPSpanJSONDecoder: Sendable {
                 }
             }
         }
-        decoded.rows = rows
-        return decoded
+        return OTLPDecoded(rows: rows, rejections: rejections)
     }
 
     static func row(

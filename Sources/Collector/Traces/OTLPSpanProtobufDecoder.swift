@@ -9,9 +9,9 @@ import OTLPProtobuf
 struct OTLPSpanProtobufDecoder: Sendable {
     let limits: OTLPProtobufLimits
 
-    func decode(_ body: [UInt8]) throws(OTLPProtobufError) -> DecodedSpans {
+    func decode(_ body: [UInt8]) throws(OTLPProtobufError) -> OTLPDecoded<[SpanRow]> {
         let traces = try OTLPTraceDecoder(limits: limits).decode(body)
-        var decoded = DecodedSpans()
+        var decoded = OTLPDecoded(rows: [SpanRow](), rejections: OTLPRejections(of: "spans"))
         decoded.rows.reserveCapacity(traces.spanCount)
         let refused = OTLPItemCheck(limits: limits).rejectedSpans(traces)
         for item in refused {
