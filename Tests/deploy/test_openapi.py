@@ -29,7 +29,7 @@ EXAMPLE_HOST = "laptop"
 RATE_LIMIT_EVENTS_PER_MINUTE = 60
 PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 UNKNOWN_PATHS = ("/", "/api", "/api/v1", "/api/v1/telemetry", "/api/v1/telemetry/batch/", "/api/v1/Health",
-                 "/api/otlp/v1/traces", "/api/otlp/logs", "/metrics", "/grafana/")
+                 "/api/otlp/v1/profiles", "/api/otlp/logs", "/metrics", "/grafana/")
 
 
 def request_examples():
@@ -393,7 +393,9 @@ def test_the_http_layers_limits_give_documented_answers(api, path, method):
     assert answer.status == 431, answer
     assert_documented(path, method, answer, from_route=False)
     if method == "POST":
-        announced = MAX_TRANSCRIPT_BYTES + 1 if path == "/api/v1/transcript" else MAX_BODY_BYTES + 1
+        # The OTLP routes' limit is OTLP_MAX_BODY_BYTES, 4 MiB unless set.
+        limit = {"/api/v1/transcript": MAX_TRANSCRIPT_BYTES}.get(path, 4 << 20 if path.startswith("/api/otlp/") else MAX_BODY_BYTES)
+        announced = limit + 1
         answer = raw(api, f"POST {path} HTTP/1.1\r\nHost: t\r\nX-API-Key: {api.key}\r\n"
                           f"Content-Type: application/json\r\nContent-Length: {announced}\r\n\r\n".encode())
         assert answer.status == 413, answer
