@@ -3,6 +3,7 @@ protobuf exporter, and the Claude Code CLI (from PyPI's claude-agent-sdk wheel) 
 test checks the rows and the tree the client's spans became in `spans`."""
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +16,17 @@ from paths import REPO
 from pgcluster import free_port
 
 CLAUDE_OFFLINE = REPO.parent / "shared" / "tools" / "claude-offline"
+
+
+def readme_environment(client, collector):
+    """The `export` lines README.md gives for `client` (the block after its bold name), pointed at this collector."""
+    readme = (REPO / "README.md").read_text()
+    block = re.search(r"^\*\*" + re.escape(client) + r"\*\*.*?```sh\n(.*?)```", readme, re.S | re.M).group(1)
+    environment = {}
+    for name, value in re.findall(r"^export (\w+)=(\S+)", block, re.M):
+        value = value.strip('"').replace("https://telemetry.example.com", f"http://127.0.0.1:{collector.port}")
+        environment[name] = value.replace("$COLLECTOR_API_KEY", collector.key)
+    return environment
 
 
 def spans(pg, where):
@@ -45,9 +57,18 @@ def test_the_python_sdks_protobuf_exporter_sends_a_genai_tree_that_is_stored_as_
             results.append(super().export(batch))
             return results[-1]
 
+    readme = readme_environment("A Python app", collector)
+    assert readme["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf"
     for compression in (Compression.NoCompression, Compression.Gzip):
-        exporter = Recording(endpoint=f"http://127.0.0.1:{collector.port}/api/otlp/v1/traces",
-                             headers={"X-API-Key": collector.key}, compression=compression)
+        if compression == Compression.NoCompression:
+            # As README.md says: the exporter finds the endpoint and the key in the environment.
+            with pytest.MonkeyPatch.context() as patch:
+                for name, value in readme.items():
+                    patch.setenv(name, value)
+                exporter = Recording()
+        else:
+            exporter = Recording(endpoint=f"http://127.0.0.1:{collector.port}/api/otlp/v1/traces",
+                                 headers={"X-API-Key": collector.key}, compression=compression)
         provider = TracerProvider(resource=Resource.create({"service.name": service}))
         provider.add_span_processor(BatchSpanProcessor(exporter))
         tracer = provider.get_tracer("demo.agents")
@@ -104,9 +125,12 @@ def claude_binary():
 
 def test_claude_code_with_traces_on_sends_its_interaction_tree_in_protobuf_and_it_is_stored(
         collector, pg, fake_anthropic, tmp_path):
+    # README.md's lines for Claude Code's traces, after run_claude.sh's own OpenTelemetry settings.
+    readme = readme_environment("Claude Code", collector)
+    assert readme["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf" and "OTEL_TRACES_EXPORTER" in readme
+    extra = " ".join(f"{name}={value}" for name, value in readme.items())
     env = dict(os.environ, CLAUDE_BIN=claude_binary(), FAKE_ANTHROPIC_URL=fake_anthropic,
-               EXTRA_ENV="OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1 "
-                         "OTEL_TRACES_EXPORTER=otlp OTEL_TRACES_EXPORT_INTERVAL=500")
+               EXTRA_ENV=extra + " OTEL_TRACES_EXPORT_INTERVAL=500")
     done = subprocess.run([str(CLAUDE_OFFLINE / "run_claude.sh"), f"http://127.0.0.1:{collector.port}", collector.key,
                            str(tmp_path)], env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr + (tmp_path / "stderr.txt").read_text()
