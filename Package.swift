@@ -92,9 +92,12 @@ let package = Package(
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"], swiftSettings: strict),
         .testTarget(name: "SpoolTests", dependencies: ["Spool"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        // Protobuf bytes built by hand, for the malformed bodies no encoder writes.
+        .target(name: "OTLPTestSupport", dependencies: ["OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                path: "Tests/OTLPTestSupport", swiftSettings: strict),
         .testTarget(
             name: "OTLPProtobufTests",
-            dependencies: ["OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["OTLPProtobuf", "OTLPTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CLinux", "TestSupport", "Threads"], swiftSettings: strict),
@@ -106,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "CollectorTests",
             dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CollectorTestSupport", "CLinux",
-                           "OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                           "OTLPProtobuf", "OTLPTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(

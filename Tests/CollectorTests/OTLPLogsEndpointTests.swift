@@ -66,21 +66,10 @@ struct OTLPLogsEndpointTests {
     @Test("A chunked body (as some exporters send) works, gzip or not")
     func chunked() throws {
         for (name, encoding) in [("otlp-logs-1.json", nil), ("otlp-logs-1.json.gz", "gzip")] as [(String, String?)] {
-            let body = try ClaudeCodeFixtures.bytes(name)
-            let client = try RawHTTPClient(port: collector.port)
-            var head = "POST /api/otlp/v1/logs HTTP/1.1\r\nHost: localhost\r\nX-API-Key: \(collector.key)\r\n"
-            head += "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
-            if let encoding { head += "Content-Encoding: \(encoding)\r\n" }
-            var bytes = Array((head + "\r\n").utf8)
-            var offset = 0
-            while offset < body.count {
-                let size = min(1000, body.count - offset)
-                bytes += Array((String(size, radix: 16) + "\r\n").utf8) + body[offset..<offset + size] + Array("\r\n".utf8)
-                offset += size
-            }
-            bytes += Array("0\r\n\r\n".utf8)
-            try client.send(bytes)
-            let response = try #require(try client.readResponse())
+            var headers = [("Content-Type", "application/json")]
+            if let encoding { headers.append(("Content-Encoding", encoding)) }
+            let response = try collector.requestChunked("POST", "/api/otlp/v1/logs", bytes: try ClaudeCodeFixtures.bytes(name),
+                                                        headers: headers)
             #expect(response.status == 200, "\(name)")
         }
         #expect(try collector.count() == 27)

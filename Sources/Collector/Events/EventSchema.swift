@@ -47,8 +47,9 @@ enum EventSchema {
             return text.decodedBytes()
         }
 
-        func fitting(_ text: String) -> [UInt8]? {
-            text.unicodeScalars.count <= maxLength ? Array(text.utf8) : nil
+        func fitting(_ text: String?) -> [UInt8]? {
+            guard let text, text.unicodeScalars.count <= maxLength else { return nil }
+            return Array(text.utf8)
         }
     }
 }

@@ -1,10 +1,10 @@
+import Foundation
 import JSON
 import OTLPProtobuf
-import TextFormats
 
 extension OTLPProtobuf.OTLPValue {
-    /// Appends the plain JSON this `AnyValue` stands for, as `OTLPValue.appendJSON` writes an OTLP/JSON one, so that
-    /// both encodings store the same attributes: strings, booleans and numbers as themselves, bytes as base64 (the
+    /// Appends the plain JSON this `AnyValue` stands for, as `OTLPPlainJSON` writes swift-protobuf's, so that both
+    /// encodings store the same attributes: strings, booleans and numbers as themselves, bytes as base64 (the
     /// JSON mapping's form), arrays and key-value lists nested, an empty value as `null`, non-finite doubles as the
     /// strings `NaN`, `Infinity` and `-Infinity`. A string or key holding U+0000 is refused (`jsonb` cannot hold it).
     func appendJSON(to out: inout [UInt8]) throws(OTLPValueError) {
@@ -16,15 +16,9 @@ extension OTLPProtobuf.OTLPValue {
         case let .int(number):
             out.append(contentsOf: String(number).utf8)
         case let .double(number):
-            if number.isFinite {
-                out.append(contentsOf: String(number).utf8)
-            } else {
-                JSONText.appendQuoted(number.isNaN ? "NaN" : number > 0 ? "Infinity" : "-Infinity", to: &out)
-            }
+            OTLPPlainJSON.append(number, to: &out)
         case let .bytes(bytes):
-            out.append(UInt8(ascii: "\""))
-            Base64.append(bytes, to: &out)
-            out.append(UInt8(ascii: "\""))
+            JSONText.appendQuoted(Data(bytes).base64EncodedString(), to: &out)
         case let .array(values):
             out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {

@@ -1,4 +1,6 @@
 import JSON
+import OTLPProtobuf
+import TextFormats
 
 /// An OTLP/JSON traces export (`resourceSpans` / `scopeSpans` / `spans`) as rows of `spans`, one per span, as
 /// `OTLPSpanProtobufDecoder` makes them from protobuf:
@@ -25,12 +27,13 @@ struct OTLPSpanJSONDecoder: Sendable {
             } catch {
                 throw ValidationError("invalid_body", "\(scopeSpans.path).spans must be an array", field: "spans")
             }
+            let resource = OTLPResource(scopeSpans.resource)
             let scope = scopeSpans.object.member("scope")
             let scopeName = scope?.member("name")?.string?.decoded() ?? ""
             let scopeVersion = scope?.member("version")?.string?.decoded() ?? ""
             for (spanIndex, span) in spans.enumerated() {
                 do throws(OTLPValueError) {
-                    rows.append(try Self.row(span, resource: scopeSpans.resource, scopeName: scopeName,
+                    rows.append(try Self.row(span, resource: resource, scopeName: scopeName,
                                                 scopeVersion: scopeVersion))
                     rejections.accepted()
                 } catch {
@@ -51,8 +54,8 @@ struct OTLPSpanJSONDecoder: Sendable {
         guard let spanID = try hexID(span.member("spanId"), "spanId", bytes: 8) else {
             throw OTLPValueError("a span needs a spanId")
         }
-        let times = try OTLPSpanFields.times(startNanos: try OTLPValue.unixNanos(span.member("startTimeUnixNano")) ?? 0,
-                                             endNanos: try OTLPValue.unixNanos(span.member("endTimeUnixNano")) ?? 0)
+        let times = try OTLPSpanFields.times(startNanos: try OTLPValue.unixNanos(span.member("startTimeUnixNano")),
+                                             endNanos: try OTLPValue.unixNanos(span.member("endTimeUnixNano")))
         let name = try text(span.member("name"), "name") ?? ""
         var row = SpanRow(traceID: traceID, spanID: spanID, name: Array(name.utf8), startTime: times.start, source: .otlp)
         row.parentSpanID = try hexID(span.member("parentSpanId"), "parentSpanId", bytes: 8)
@@ -67,13 +70,12 @@ struct OTLPSpanJSONDecoder: Sendable {
         row.serviceName = resource.serviceName
         row.resource = resource.attributes
 
+        let keyValues = try OTLPJSONMessages.keyValues(span.member("attributes"))
         var attributes = JSONObjectBuilder()
+        OTLPPlainJSON.add(keyValues, to: &attributes)
         var conventions = SpanConventions()
-        try OTLPValue.forEach(span.member("attributes")) { (key, value) throws(OTLPValueError) in
-            try attributes.add(key: key) { (out: inout [UInt8]) throws(OTLPValueError) in
-                try OTLPValue.appendJSON(value, to: &out)
-            }
-            conventions.read(key.decoded()) { conventionValue(value) }
+        for keyValue in keyValues {
+            conventions.read(keyValue.key) { conventionValue(keyValue.hasValue ? keyValue.value : nil) }
         }
         try OTLPSpanFields.addScope(name: scopeName, version: scopeVersion, to: &attributes)
         row.attributes = attributes.finished()
@@ -81,9 +83,8 @@ struct OTLPSpanJSONDecoder: Sendable {
         var events: [UInt8] = []
         for event in try OTLPValue.list(span.member("events"), "events") {
             guard event.kind == .object else { throw OTLPValueError("each event must be an object") }
-            var eventAttributes: [UInt8] = []
-            try OTLPValue.appendObject(event.member("attributes"), to: &eventAttributes)
-            try OTLPSpanFields.appendEvent(timeNanos: try OTLPValue.unixNanos(event.member("timeUnixNano")) ?? 0,
+            let eventAttributes = OTLPPlainJSON.object(try OTLPJSONMessages.keyValues(event.member("attributes")))
+            try OTLPSpanFields.appendEvent(timeNanos: try OTLPValue.unixNanos(event.member("timeUnixNano")),
                                            name: try text(event.member("name"), "an event's name") ?? "",
                                            attributes: eventAttributes, to: &events)
         }
@@ -94,15 +95,14 @@ struct OTLPSpanJSONDecoder: Sendable {
             guard let linkTrace = try hexID(link.member("traceId"), "a link's traceId", bytes: 16),
                   let linkSpan = try hexID(link.member("spanId"), "a link's spanId", bytes: 8)
             else { throw OTLPValueError("a link needs a traceId and a spanId") }
-            var linkAttributes: [UInt8] = []
-            try OTLPValue.appendObject(link.member("attributes"), to: &linkAttributes)
+            let linkAttributes = OTLPPlainJSON.object(try OTLPJSONMessages.keyValues(link.member("attributes")))
             try OTLPSpanFields.appendLink(traceID: linkTrace, spanID: linkSpan,
                                           traceState: try text(link.member("traceState"), "a link's traceState") ?? "",
                                           attributes: linkAttributes, to: &links)
         }
         row.links = OTLPSpanFields.finishedArray(links)
         conventions.apply(to: &row, spanName: name,
-                          resourceSessionID: resource.sessionID.flatMap { SpanConventions.fitting($0.decoded()) })
+                          resourceSessionID: resource.sessionID.flatMap(SpanConventions.fitting))
         return row
     }
 
@@ -111,20 +111,13 @@ struct OTLPSpanJSONDecoder: Sendable {
         guard let value, !value.isNull else { return nil }
         guard let text = value.string?.decodedBytes() else { throw OTLPValueError("\(name) must be a string of hex digits") }
         if text.isEmpty { return nil }
-        var id: [UInt8] = []
-        id.reserveCapacity(text.count)
-        for digit in text {
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): id.append(digit)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): id.append(digit + 0x20)
-            default: throw OTLPValueError("\(name) must be \(bytes * 2) hex digits (OTLP/JSON sends ids as hex, not base64)")
-            }
+        guard text.count == bytes * 2, let id = Hex.decode(text) else {
+            let hex = text.allSatisfy { Hex.decode([$0, $0]) != nil }
+            throw OTLPValueError(hex ? "\(name) must be \(bytes * 2) hex digits (\(bytes) bytes), not \(text.count)"
+                                     : "\(name) must be \(bytes * 2) hex digits (OTLP/JSON sends ids as hex, not base64)")
         }
-        guard id.count == bytes * 2 else {
-            throw OTLPValueError("\(name) must be \(bytes * 2) hex digits (\(bytes) bytes), not \(id.count)")
-        }
-        guard id.contains(where: { $0 != UInt8(ascii: "0") }) else { throw OTLPValueError("\(name) must not be all zero") }
-        return id
+        guard id.contains(where: { $0 != 0 }) else { throw OTLPValueError("\(name) must not be all zero") }
+        return OTLPSpanFields.hex(id)
     }
 
     /// A string field; nil when absent.
@@ -145,12 +138,13 @@ struct OTLPSpanJSONDecoder: Sendable {
     }
 
     /// What `SpanConventions` reads of an `AnyValue`: strings, numbers and booleans.
-    static func conventionValue(_ anyValue: JSONValue?) -> SpanConventions.Value? {
-        guard let anyValue else { return nil }
-        if let text = OTLPValue.string(anyValue) { return .string(text.decoded()) }
-        if let number = anyValue.member("intValue").flatMap(OTLPValue.int64) { return .int(number) }
-        if let number = anyValue.member("doubleValue").flatMap(OTLPValue.double) { return .double(number) }
-        if let flag = anyValue.member("boolValue")?.bool { return .bool(flag) }
-        return nil
+    static func conventionValue(_ anyValue: OTLP.AnyValue?) -> SpanConventions.Value? {
+        switch anyValue?.value {
+        case let .stringValue(text)?: .string(text)
+        case let .intValue(number)?: .int(number)
+        case let .doubleValue(number)?: .double(number)
+        case let .boolValue(flag)?: .bool(flag)
+        default: nil
+        }
     }
 }
