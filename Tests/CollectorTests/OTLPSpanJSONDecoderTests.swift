@@ -11,8 +11,8 @@ struct OTLPSpanJSONDecoderTests {
         try decode(Array(body.utf8))
     }
 
-    func decode(_ body: [UInt8]) throws -> OTLPDecoded<[SpanRow]> {
-        try OTLPSpanJSONDecoder().decode(try JSONDocument.parse(body).root)
+    func decode(_ body: [UInt8], limits: OTLPProtobufLimits = OTLPProtobufLimits()) throws -> OTLPDecoded<[SpanRow]> {
+        try OTLPSpanJSONDecoder(limits: limits).decode(try JSONDocument.parse(body).root)
     }
 
     /// One export of these spans (JSON objects) under one resource and scope.
@@ -114,10 +114,13 @@ struct OTLPSpanJSONDecoderTests {
          "each attribute must be an object"),
         (#"{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902b7","startTimeUnixNano":"1","endTimeUnixNano":"2","links":[{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736"}]}"#,
          "a link needs a traceId and a spanId"),
+        (#"{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902b7","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"a"},{"key":"b"},{"key":"c"},{"key":"d"}]}"#,
+         "the span has 4 attributes, over the limit of 3"),
         (#"[]"#, "a span must be an object"),
     ])
     func refusedSpan(bad: String, reason: String) throws {
-        let decoded = try decode(export([span(), bad, span(id: "1111111111111111")]))
+        let decoded = try decode(Array(export([span(), bad, span(id: "1111111111111111")]).utf8),
+                                 limits: OTLPProtobufLimits(maxAttributes: 3))
         #expect(decoded.rows.count == 2)
         #expect(decoded.rejections.count == 1)
         #expect(decoded.rejections.message.contains("resourceSpans[0].scopeSpans[0].spans[1]: \(reason)"),
@@ -131,6 +134,16 @@ struct OTLPSpanJSONDecoderTests {
         let badResource = try decode(export([span(), span(id: "1111111111111111")], resource: "[]"))
         #expect(badResource.rows.isEmpty && badResource.rejections.count == 2)
         #expect(try decode("{}").rows.isEmpty)
+    }
+
+    @Test("A resource with more attributes than OTLP_MAX_ATTRIBUTES refuses its spans, as in protobuf")
+    func resourceOverTheLimit() throws {
+        let resource = #"{"attributes":[{"key":"a"},{"key":"b"},{"key":"c"},{"key":"d"}]}"#
+        let decoded = try decode(Array(export([span(), span(id: "1111111111111111")], resource: resource).utf8),
+                                 limits: OTLPProtobufLimits(maxAttributes: 3))
+        #expect(decoded.rows.isEmpty)
+        #expect(decoded.rejections.count == 2)
+        #expect(decoded.rejections.message.contains("spans[0]: the resource has 4 attributes, over the limit of 3"))
     }
 
     @Test("A session.id on the resource is every span's session unless the span names its own")

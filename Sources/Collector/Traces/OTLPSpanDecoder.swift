@@ -7,7 +7,7 @@ struct OTLPSpanDecoder: Sendable {
     let limits: OTLPProtobufLimits
 
     func decode(json root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> OTLPDecoded<SpanColumns> {
-        Self.columns(try OTLPSpanJSONDecoder().decode(root), hostID: hostID)
+        Self.columns(try OTLPSpanJSONDecoder(limits: limits).decode(root), hostID: hostID)
     }
 
     func decode(protobuf body: [UInt8], hostID: String, receivedAt: Int64) throws(OTLPProtobufError) -> OTLPDecoded<SpanColumns> {

@@ -12,9 +12,12 @@ import TextFormats
 ///   `otel.scope.version` of its scope), the resource's attributes, `events` and `links` as JSON;
 /// - the typed columns (operation, models, tool, tokens, cost, session) from `SpanConventions`, the service from the
 ///   resource's `service.name`.
-/// A span that cannot be stored is counted in `partialSuccess`; the others are stored. A span sent again (same
-/// host, trace and span id) is not stored twice.
+/// A span that cannot be stored (the above, or attributes past `limits`, as `OTLPItemCheck` counts them for
+/// protobuf) is counted in `partialSuccess`; the others are stored. A span sent again (same host, trace and span id)
+/// is not stored twice.
 struct OTLPSpanJSONDecoder: Sendable {
+    let limits: OTLPProtobufLimits
+
     func decode(_ root: JSONValue) throws(ValidationError) -> OTLPDecoded<[SpanRow]> {
         var rows: [SpanRow] = []
         var rejections = OTLPRejections(of: "spans")
@@ -28,13 +31,18 @@ struct OTLPSpanJSONDecoder: Sendable {
                 throw ValidationError("invalid_body", "\(scopeSpans.path).spans must be an array", field: "spans")
             }
             let resource = OTLPResource(scopeSpans.resource)
+            let check = OTLPItemCheck(limits: limits)
+            let resourceProblems = check.problems(attributes: scopeSpans.resource.attributes, of: "the resource")
+                + check.problems(attributes: OTLPJSONMessages.scope(scopeSpans.object.member("scope")).attributes,
+                                 of: "the scope")
             let scope = scopeSpans.object.member("scope")
             let scopeName = scope?.member("name")?.string?.decoded() ?? ""
             let scopeVersion = scope?.member("version")?.string?.decoded() ?? ""
             for (spanIndex, span) in spans.enumerated() {
                 do throws(OTLPValueError) {
+                    try Self.within(resourceProblems)
                     rows.append(try Self.row(span, resource: resource, scopeName: scopeName,
-                                                scopeVersion: scopeVersion))
+                                             scopeVersion: scopeVersion, check: check))
                     rejections.accepted()
                 } catch {
                     rejections.reject(at: "\(scopeSpans.path).spans[\(spanIndex)]", error.message)
@@ -45,7 +53,7 @@ struct OTLPSpanJSONDecoder: Sendable {
     }
 
     static func row(
-        _ span: JSONValue, resource: OTLPResource, scopeName: String, scopeVersion: String
+        _ span: JSONValue, resource: OTLPResource, scopeName: String, scopeVersion: String, check: OTLPItemCheck
     ) throws(OTLPValueError) -> SpanRow {
         guard span.kind == .object else { throw OTLPValueError("a span must be an object") }
         guard let traceID = try hexID(span.member("traceId"), "traceId", bytes: 16) else {
@@ -71,6 +79,7 @@ struct OTLPSpanJSONDecoder: Sendable {
         row.resource = resource.attributes
 
         let keyValues = try OTLPJSONMessages.keyValues(span.member("attributes"))
+        try Self.within(check.problems(attributes: keyValues, of: "the span"))
         var attributes = JSONObjectBuilder()
         OTLPPlainJSON.add(keyValues, to: &attributes)
         var conventions = SpanConventions()
@@ -83,7 +92,9 @@ struct OTLPSpanJSONDecoder: Sendable {
         var events: [UInt8] = []
         for event in try OTLPValue.list(span.member("events"), "events") {
             guard event.kind == .object else { throw OTLPValueError("each event must be an object") }
-            let eventAttributes = OTLPPlainJSON.object(try OTLPJSONMessages.keyValues(event.member("attributes")))
+            let eventKeyValues = try OTLPJSONMessages.keyValues(event.member("attributes"))
+            try Self.within(check.problems(attributes: eventKeyValues, of: "an event"))
+            let eventAttributes = OTLPPlainJSON.object(eventKeyValues)
             try OTLPSpanFields.appendEvent(timeNanos: try OTLPValue.unixNanos(event.member("timeUnixNano")),
                                            name: try text(event.member("name"), "an event's name") ?? "",
                                            attributes: eventAttributes, to: &events)
@@ -95,7 +106,9 @@ struct OTLPSpanJSONDecoder: Sendable {
             guard let linkTrace = try hexID(link.member("traceId"), "a link's traceId", bytes: 16),
                   let linkSpan = try hexID(link.member("spanId"), "a link's spanId", bytes: 8)
             else { throw OTLPValueError("a link needs a traceId and a spanId") }
-            let linkAttributes = OTLPPlainJSON.object(try OTLPJSONMessages.keyValues(link.member("attributes")))
+            let linkKeyValues = try OTLPJSONMessages.keyValues(link.member("attributes"))
+            try Self.within(check.problems(attributes: linkKeyValues, of: "a link"))
+            let linkAttributes = OTLPPlainJSON.object(linkKeyValues)
             try OTLPSpanFields.appendLink(traceID: linkTrace, spanID: linkSpan,
                                           traceState: try text(link.member("traceState"), "a link's traceState") ?? "",
                                           attributes: linkAttributes, to: &links)
@@ -104,6 +117,11 @@ struct OTLPSpanJSONDecoder: Sendable {
         conventions.apply(to: &row, spanName: name,
                           resourceSessionID: resource.sessionID.flatMap(SpanConventions.fitting))
         return row
+    }
+
+    /// Refuses the span with the first problem found.
+    private static func within(_ problems: [OTLPItemProblem]) throws(OTLPValueError) {
+        if let problem = problems.first { throw OTLPValueError(problem.message) }
     }
 
     /// An id in hex, lowercased; nil when absent or empty. `bytes` is its binary length.
