@@ -29,7 +29,7 @@ EXAMPLE_HOST = "laptop"
 RATE_LIMIT_EVENTS_PER_MINUTE = 60
 PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 UNKNOWN_PATHS = ("/", "/api", "/api/v1", "/api/v1/telemetry", "/api/v1/telemetry/batch/", "/api/v1/Health",
-                 "/api/otlp/v1/traces", "/api/otlp/logs", "/metrics", "/grafana/")
+                 "/api/otlp/v1/profiles", "/api/otlp/logs", "/metrics", "/grafana/")
 
 
 def request_examples():

@@ -132,6 +132,8 @@ public final class Service: Sendable {
                              pipeline: pipeline),
             OTLPMetricsEndpoint(export: OTLPExport(signal: OTLPMetricDecoder(limits: otlp), limits: otlp, jsonLimits: json),
                                 database: database),
+            OTLPTracesEndpoint(export: OTLPExport(signal: OTLPSpanDecoder(limits: otlp), limits: otlp, jsonLimits: json),
+                               database: database),
             EventsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionEndpoint(reads: reads, bodyLimit: settings.maxBodyBytes),
