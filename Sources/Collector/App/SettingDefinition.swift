@@ -132,6 +132,9 @@ public struct SettingDefinition: Sendable {
         .integer("RETRY_AFTER_SECONDS", .seconds, "Retry-After sent with 503 answers.", \.server.retryAfterSeconds, minimum: 1),
         .integer("MAX_EVENTS_PER_BATCH", .count, "Most events in one batch request.", \.maxEventsPerBatch, minimum: 1, maximum: 10_000),
         .integer("HOOK_FIELD_MAX_BYTES", .bytes, "Longest value of a Claude Code hook field (tool_input, tool_response, prompt, ...) kept whole; longer ones are cut and their size recorded as <field>_truncated.", \.hookFieldMaxBytes, minimum: 64),
+        .integer("LANGSMITH_MAX_BODY_BYTES", .bytes, "Largest request body of the LangSmith routes (413 above); /api/langsmith/info tells the SDK.", \.langSmithMaxBodyBytes, minimum: 1024),
+        .integer("LANGSMITH_MAX_RUNS_PER_REQUEST", .count, "Most run operations (posts plus patches) in one LangSmith request; /api/langsmith/info tells the SDK.", \.langSmithMaxRunsPerRequest, minimum: 1, maximum: 100_000),
+        .integer("LANGSMITH_FIELD_MAX_BYTES", .bytes, "Longest inputs, outputs, events, error or other field of a LangSmith run kept whole; longer ones are cut and their size recorded as <field>_truncated.", \.langSmithFieldMaxBytes, minimum: 64),
 
         .integer("INGEST_WRITERS", .count, "Threads that write queued batches to PostgreSQL, each holding one connection.", \.ingestWriters, minimum: 1),
         .integer("GROUP_COMMIT_MAX_EVENTS", .count, "Most events one writer commits in one transaction.", \.groupCommitMaxEvents, minimum: 1),

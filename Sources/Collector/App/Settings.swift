@@ -45,6 +45,9 @@ public struct Settings: Sendable {
     public var maxJSONDepth = JSONLimits().maxDepth
     public var maxEventsPerBatch = 100
     public var hookFieldMaxBytes = 16 * 1024
+    public var langSmithMaxBodyBytes = 16 << 20
+    public var langSmithMaxRunsPerRequest = 500
+    public var langSmithFieldMaxBytes = 32 * 1024
 
     public var ingestWriters = 2
     public var groupCommitMaxEvents = 5000
