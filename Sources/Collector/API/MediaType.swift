@@ -13,4 +13,5 @@ struct MediaType: Sendable, Equatable {
     }
 
     static let json = MediaType(name: "application/json")
+    static let multipartFormData = MediaType(name: "multipart/form-data")
 }
