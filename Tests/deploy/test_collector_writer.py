@@ -142,6 +142,10 @@ FORBIDDEN = [
     ("UPDATE events SET decision = 'APPROVED'", "permission denied for table events"),
     ("DELETE FROM otlp_metrics", "permission denied for table otlp_metrics"),
     ("UPDATE api_keys SET host_id = 'intruder'", "permission denied for table api_keys"),
+    # A run's upsert may merge what a run carries, never move a span to another host, trace or time, or delete it.
+    ("UPDATE spans SET host_id = 'intruder'", "permission denied for table spans"),
+    ("UPDATE spans SET start_ts = now()", "permission denied for table spans"),
+    ("DELETE FROM spans", "permission denied for table spans"),
     ("DELETE FROM api_keys", "permission denied for table api_keys"),
     ("TRUNCATE events", "permission denied for table events"),
     ("INSERT INTO schema_migrations (version, file_name) VALUES ('999', 'x')", "permission denied for table schema_migrations"),
@@ -165,6 +169,13 @@ FORBIDDEN = [
 def test_writer_cannot(pg, writer_db, statement, error):
     with pytest.raises(QueryError, match=error):
         as_writer(pg, f"{statement};")
+
+
+# The columns of spans a LangSmith run's upsert merges, in the table's order.
+RUN_MERGED = ["parent_span_id", "name", "end_ts", "duration_ms", "status_code", "status_message", "service_name",
+              "session_id", "operation", "model_request", "model_response", "tool_name", "input_tokens", "output_tokens",
+              "cache_read_tokens", "cache_creation_tokens", "attributes", "resource", "events", "run_type", "dotted_order",
+              "inputs", "outputs"]
 
 
 def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
@@ -196,8 +207,12 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
         "model_prices": ("SELECT", ""),
         "otlp_metrics": ("INSERT", "SELECT(host_id),SELECT(point_id)"),
         "schema_migrations": ("SELECT", ""),
-        # OTLP spans: INSERT ... ON CONFLICT (host_id, trace_id, span_id) DO NOTHING (migration 009).
-        "spans": ("INSERT", "SELECT(host_id),SELECT(trace_id),SELECT(span_id)"),
+        # OTLP spans: INSERT ... ON CONFLICT (host_id, trace_id, span_id) DO NOTHING (migration 009). LangSmith runs
+        # (migration 010): the upsert reads and updates what a post or a patch may carry (RunUpsert.mergeExpression),
+        # and a patch without dotted_order or start_time reads its stored run's start_ts.
+        "spans": ("INSERT", ",".join(
+            [f"SELECT({c})" for c in ["host_id", "trace_id", "span_id", *RUN_MERGED[:2], "start_ts", *RUN_MERGED[2:]]]
+            + [f"UPDATE({c})" for c in RUN_MERGED])),
         "transcripts": ("SELECT,INSERT,DELETE", "UPDATE(agent_name),UPDATE(transcript),UPDATE(metadata),"
                                                 "UPDATE(size_bytes),UPDATE(received_at),UPDATE(updated_at)"),
     }

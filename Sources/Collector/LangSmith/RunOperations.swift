@@ -66,6 +66,11 @@ struct RunOperations {
             case "run_type": run.runType = try text(value, field: key, index: index)
             case "session_name": run.sessionName = try text(value, field: key, index: index)
             case "error": run.error = try text(value, field: key, index: index)
+            // Empty inputs, outputs or events say nothing either: the SDK posts a run still open with `{}` outputs
+            // and `[]` events, which must not hide what its patch, arrived first, told.
+            case "inputs" where value.isEmptyContainer, "outputs" where value.isEmptyContainer,
+                 "events" where value.isEmptyContainer:
+                continue
             case "inputs": run.inputs = cut(value, key: key, into: &run)
             case "outputs":
                 outputs = value
@@ -191,4 +196,8 @@ struct RunOperations {
         throw ValidationError("invalid_field", "\(field) must be an RFC 3339 time (2026-01-15T10:30:00.123456Z) or "
                               + "milliseconds since 1970", index: index, field: field)
     }
+}
+
+private extension JSONValue {
+    var isEmptyContainer: Bool { (kind == .object || kind == .array) && count == 0 }
 }

@@ -92,6 +92,30 @@ struct LangSmithEndpointTests {
         #expect(try rows() == first)
     }
 
+    func captured(_ name: String) throws -> ParsedResponse {
+        let directory = LangSmithFixtures.captured
+        return try collector.request("POST", "/api/langsmith/runs/multipart", bytes: try LangSmithFixtures.bytes(name, in: directory),
+                                     key: collector.key, headers: [("Content-Type", try LangSmithFixtures.contentType(name, in: directory))])
+    }
+
+    @Test("The SDK's RunTree, captured: its posts and its later patches merge the same in either order", arguments: [
+        ["sdk-2-post-multipart", "sdk-3-post-multipart"], ["sdk-3-post-multipart", "sdk-2-post-multipart"],
+    ])
+    func capturedRunTree(order: [String]) throws {
+        for name in order { #expect(try captured(name).status == 202) }
+        #expect(try rows("name, run_type, status_code, status_message, end_ts > start_ts, parent_span_id IS NULL, outputs->'documents'->>1")
+                == [["manual-root", "chain", "error", "ValueError: boom", "t", "t", nil],
+                    ["manual-retriever", "retriever", "ok", nil, "t", "f", "b"]])
+    }
+
+    @Test("The SDK's nested @traceable functions, captured: the tool and the LLM under the chain, in its conversation")
+    func capturedTraceables() throws {
+        #expect(try captured("sdk-1-post-multipart").status == 202)
+        #expect(try rows("name, operation, parent_span_id = trace_id, input_tokens, session_id")
+                == [["agent", "chain", nil, nil, "conversation-1"], ["calculator", "tool", "t", nil, "conversation-1"],
+                    ["fake-chat", "chat", "t", "321", "conversation-1"]])
+    }
+
     @Test("Post then patch: one run, its end, outputs, tokens and response model from the patch")
     func postThenPatch() throws {
         #expect(try send("/runs/batch", #"{"post":[\#(Self.post)]}"#).status == 202)
