@@ -15,6 +15,7 @@ import pytest
 
 import telemetry_db as db
 from collector_process import Collector
+from paths import REPO
 from pgcluster import free_port
 
 DATABASE = "telemetry_langsmith"
@@ -78,8 +79,7 @@ def traced(pg):
     proxy = RecordingProxy(collector.port)
     try:
         env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
-               "LANGSMITH_ENDPOINT": f"http://127.0.0.1:{proxy.port}/api/langsmith",
-               "LANGSMITH_API_KEY": key, "LANGSMITH_TRACING": "true"}
+               **readme_environment(f"http://127.0.0.1:{proxy.port}", key)}
         done = subprocess.run([sys.executable, str(APP)], env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         ids = json.loads(done.stdout)
@@ -99,6 +99,18 @@ def traced(pg):
     finally:
         proxy.close()
         collector.stop()
+
+
+def readme_environment(origin, key):
+    """The README's lines that connect a LangChain app, with this test's collector and key in them."""
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("### A LangChain or LangGraph app", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = dict(line.removeprefix("export ").split("=", 1) for line in block.splitlines() if line.strip())
+    assert set(lines) == {"LANGSMITH_ENDPOINT", "LANGSMITH_API_KEY", "LANGSMITH_TRACING"}, lines
+    assert lines["LANGSMITH_ENDPOINT"] == "https://telemetry.example.com/api/langsmith"
+    return {"LANGSMITH_ENDPOINT": lines["LANGSMITH_ENDPOINT"].replace("https://telemetry.example.com", origin),
+            "LANGSMITH_API_KEY": key, "LANGSMITH_TRACING": lines["LANGSMITH_TRACING"]}
 
 
 def write_fixtures(directory, requests, key):

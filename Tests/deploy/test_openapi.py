@@ -174,8 +174,7 @@ def api(pg):
                             MAX_TRANSCRIPT_BYTES)
     except RuntimeError as error:
         pytest.fail(str(error))
-    process.env.update(METRICS_PORT="0", RATE_LIMIT_EVENTS_PER_MINUTE=str(RATE_LIMIT_EVENTS_PER_MINUTE),
-                       LANGSMITH_MAX_BODY_BYTES=str(MAX_BODY_BYTES))
+    process.env.update(METRICS_PORT="0", RATE_LIMIT_EVENTS_PER_MINUTE=str(RATE_LIMIT_EVENTS_PER_MINUTE))
     db.create_database(pg, DATABASE)
     try:
         process.run("migrate")

@@ -138,11 +138,11 @@ public final class Service: Sendable {
             SummaryEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             ExportEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             LangSmithInfoEndpoint(maxRunsPerRequest: settings.langSmithMaxRunsPerRequest,
-                                  maxBodyBytes: settings.langSmithMaxBodyBytes, bodyLimit: settings.maxBodyBytes),
-            LangSmithBatchEndpoint(decoder: runs, bodyLimit: settings.langSmithMaxBodyBytes, store: runStore),
-            LangSmithRunEndpoint(decoder: runs, bodyLimit: settings.langSmithMaxBodyBytes, store: runStore),
-            LangSmithRunPatchEndpoint(decoder: runs, bodyLimit: settings.langSmithMaxBodyBytes, store: runStore),
-            LangSmithMultipartEndpoint(decoder: runs, bodyLimit: settings.langSmithMaxBodyBytes, store: runStore),
+                                  maxBodyBytes: settings.maxBodyBytes, bodyLimit: settings.maxBodyBytes),
+            LangSmithBatchEndpoint(decoder: runs, bodyLimit: settings.maxBodyBytes, store: runStore),
+            LangSmithRunEndpoint(decoder: runs, bodyLimit: settings.maxBodyBytes, store: runStore),
+            LangSmithRunPatchEndpoint(decoder: runs, bodyLimit: settings.maxBodyBytes, store: runStore),
+            LangSmithMultipartEndpoint(decoder: runs, bodyLimit: settings.maxBodyBytes, store: runStore),
         ]
     }
 

@@ -45,7 +45,6 @@ public struct Settings: Sendable {
     public var maxJSONDepth = JSONLimits().maxDepth
     public var maxEventsPerBatch = 100
     public var hookFieldMaxBytes = 16 * 1024
-    public var langSmithMaxBodyBytes = 16 << 20
     public var langSmithMaxRunsPerRequest = 500
     public var langSmithFieldMaxBytes = 32 * 1024
 
@@ -66,7 +65,7 @@ public struct Settings: Sendable {
 
     public init() {}
 
-    /// The largest body of an event request (batch, hook, OTLP): the server's default body limit.
+    /// The largest body of an event request (batch, hook, OTLP) and of LangSmith runs: the server's default body limit.
     public var maxBodyBytes: Int {
         get { server.parserLimits.defaultBodyLimit }
         set { server.parserLimits.defaultBodyLimit = newValue }

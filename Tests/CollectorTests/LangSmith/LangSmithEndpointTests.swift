@@ -18,7 +18,7 @@ struct LangSmithEndpointTests {
     init() throws {
         collector = try CollectorHarness { settings in
             settings.langSmithFieldMaxBytes = 64
-            settings.langSmithMaxBodyBytes = 64 * 1024
+            settings.maxBodyBytes = 64 * 1024
         }
     }
 
@@ -229,7 +229,7 @@ struct LangSmithEndpointTests {
         #expect(try collector.count("spans") == 0)
     }
 
-    @Test("Past LANGSMITH_MAX_BODY_BYTES: 413, nothing stored")
+    @Test("Past MAX_BODY_BYTES: 413, nothing stored")
     func oversize() throws {
         let long = String(repeating: "z", count: 70 * 1024)
         let response = try send("/runs/batch", #"{"post":[\#(Self.run(Self.root, order: Self.rootOrder, #","inputs":{"t":"\#(long)"}"#))]}"#)
