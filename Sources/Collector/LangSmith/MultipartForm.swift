@@ -57,6 +57,10 @@ struct MultipartForm {
             guard let headerEnd = Self.find([0x0D, 0x0A, 0x0D, 0x0A], in: body, from: position - 2) else {
                 throw Error(message: "part \(parts.count + 1): its headers do not end (no empty line)")
             }
+            // A NUL in a name would reach PostgreSQL's jsonb (an attachment's name is kept), which refuses it.
+            guard !body[position..<headerEnd].contains(0) else {
+                throw Error(message: "part \(parts.count + 1): its headers hold a NUL byte")
+            }
             let head = String(decoding: body[position..<headerEnd], as: UTF8.self)
             let contentStart = headerEnd + 4
             guard let contentEnd = Self.find(delimiter, in: body, from: contentStart) else {

@@ -44,6 +44,7 @@ struct MultipartFormTests {
         ("a part without a name", Array("--b0und\r\nContent-Type: application/json\r\n\r\n1\r\n--b0und--".utf8)),
         ("a header line without a colon", Array("--b0und\r\nbroken\r\n\r\n1\r\n--b0und--".utf8)),
         ("a boundary line with garbage after it", Array("--b0undx\r\n\r\n1\r\n--b0und--".utf8)),
+        ("a NUL in a part's name", Array("--b0und\r\nContent-Disposition: form-data; name=\"attachment.x.a\u{0}b\"\r\n\r\n1\r\n--b0und--".utf8)),
     ])
     func broken(name: String, body: [UInt8]) {
         #expect(throws: MultipartForm.Error.self, "\(name)") { try MultipartForm(body, boundary: "b0und") }
