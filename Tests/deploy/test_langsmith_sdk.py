@@ -139,7 +139,10 @@ def test_the_sdk_reads_info_then_sends_multipart_without_zstd(traced):
     assert all(r["status"] == 202 for r in requests[1:]), [(r["status"], r["answer"]) for r in requests]
     assert any(b'name="patch.' in r["body"] for r in sent), "the RunTree's ends come as patches in a later request"
     assert all(r["headers"].get("X-Api-Key") or r["headers"].get("x-api-key") for r in sent)
-    assert "Failed" not in traced["stderr"], traced["stderr"]
+    # The SDK's one complaint: /info says zstd is off (the README says how to silence it). Nothing failed.
+    assert traced["stderr"].splitlines() == [
+        "Run compression is not enabled. Please update to the latest version of LangSmith. Falling back to regular "
+        "multipart ingestion."], traced["stderr"]
 
 
 def test_nested_traceables_are_one_tree_with_types_times_and_tokens(traced):
