@@ -14,13 +14,16 @@
 # The provisioning folder the image reads (GF_PATHS_PROVISIONING, mounted read-only) is copied to PROVISIONING_RENDERED
 # with alerting/notifications.yaml added, and Grafana is pointed at the copy. An integration whose setting became empty
 # is deleted from Grafana (deleteContactPoints), and with none left the notification policy returns to Grafana's
-# default, so that emptying a setting in .env and restarting really stops its notifications.
+# default, so that emptying a setting in .env and restarting really stops its notifications. The policy is reset only
+# if this script once provisioned it (a file in Grafana's data folder remembers that): a policy made in Grafana's UI
+# on an install that never set these settings is left alone.
 # Tests/deploy/test_contact_points.py runs it with real settings.
 set -eu
 
 source_dir=${GF_PATHS_PROVISIONING:-/etc/grafana/provisioning}
 rendered=${PROVISIONING_RENDERED:-/tmp/grafana-provisioning}
 contact_point="Agent telemetry"
+provisioned_policy="${GF_PATHS_DATA:-/var/lib/grafana}/agent-telemetry-policy"
 
 # The ntfy integration is a webhook whose URL asks ntfy for its Grafana template.
 ALERT_NTFY_WEBHOOK_URL=""
@@ -74,7 +77,7 @@ notifications() {
         printf 'policies:\n  - orgId: 1\n    receiver: %s\n' "$contact_point"
         printf '    group_by: [grafana_folder, alertname]\n'
         printf '    group_wait: 30s\n    group_interval: 5m\n    repeat_interval: 4h\n'
-    else
+    elif [ -e "$provisioned_policy" ]; then
         printf 'resetPolicies:\n  - 1\n'
     fi
     if [ -n "$unconfigured" ]; then
@@ -88,5 +91,8 @@ mkdir -p "$rendered"
 cp -R "$source_dir/." "$rendered/"
 mkdir -p "$rendered/alerting"
 notifications > "$rendered/alerting/notifications.yaml"
+if [ -n "$configured" ]; then
+    : > "$provisioned_policy"
+fi
 export GF_PATHS_PROVISIONING="$rendered"
 exec "$@"

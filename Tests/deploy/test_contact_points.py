@@ -38,20 +38,31 @@ class Started:
 
 def start(tmp_path, **settings):
     rendered = tmp_path / "provisioning"
+    data = tmp_path / "grafana-data"  # Grafana's data volume, kept from one start to the next
+    data.mkdir(exist_ok=True)
     env = {"PATH": "/usr/bin:/bin", "GF_PATHS_PROVISIONING": str(PROVISIONING), "PROVISIONING_RENDERED": str(rendered),
-           **settings}
+           "GF_PATHS_DATA": str(data), **settings}
     done = subprocess.run(["sh", str(SCRIPT), "env"], env=env, capture_output=True, text=True, timeout=10)
     assert done.returncode == 0, done.stderr
     return Started(dict(line.split("=", 1) for line in done.stdout.splitlines()), rendered)
 
 
-def test_with_no_setting_there_is_no_contact_point_and_the_policy_is_grafanas_default(tmp_path):
+def test_with_no_setting_there_is_no_contact_point_and_the_policy_is_left_to_grafana(tmp_path):
     started = start(tmp_path)
     assert provisioning_errors(started.file, started.env) == []
     assert "contactPoints" not in started.file and "policies" not in started.file
-    assert started.file["resetPolicies"] == [1]
+    assert "resetPolicies" not in started.file, "a policy made in Grafana's UI stays"
     assert started.deleted() == set(UIDS.values()), "a contact point emptied in .env must go from Grafana too"
     assert "GF_SMTP_ENABLED" not in started.env
+
+
+def test_emptying_every_setting_returns_the_policy_this_script_provisioned_to_grafanas_default(tmp_path):
+    start(tmp_path, **NTFY)
+    for _ in range(2):  # and again at the next start: resetting twice is harmless, forgetting it is not
+        started = start(tmp_path)
+        assert provisioning_errors(started.file, started.env) == []
+        assert started.file["resetPolicies"] == [1] and "policies" not in started.file
+        assert started.deleted() == set(UIDS.values())
 
 
 @pytest.mark.parametrize("alone, settings", [("webhook", WEBHOOK), ("ntfy", NTFY), ("email", EMAIL)])
@@ -143,7 +154,7 @@ def test_the_validator_refuses_what_grafana_refuses():
 def test_the_compose_entrypoint_runs_both_scripts_then_grafana(tmp_path):
     # public-url.sh execs contact-points.sh, which execs the image's /run.sh (here: env).
     env = {"PATH": "/usr/bin:/bin", "DOMAIN": "telemetry.lan", "HTTPS": "off", "GF_PATHS_PROVISIONING": str(PROVISIONING),
-           "PROVISIONING_RENDERED": str(tmp_path / "p"), **NTFY}
+           "PROVISIONING_RENDERED": str(tmp_path / "p"), "GF_PATHS_DATA": str(tmp_path), **NTFY}
     done = subprocess.run(["sh", str(REPO / "grafana" / "public-url.sh"), "sh", str(SCRIPT), "env"], env=env,
                           capture_output=True, text=True, timeout=10)
     assert done.returncode == 0, done.stderr
