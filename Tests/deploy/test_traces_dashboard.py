@@ -136,9 +136,11 @@ def test_trace_panel_gives_grafanas_trace_view_the_fields_it_reads(reader_query)
     assert spans[0]["parentSpanID"] is None
     assert {r["parentSpanID"] for r in spans[1:]} == {LANGSMITH_TRACE}
     assert all(r["traceID"] == LANGSMITH_TRACE and r["serviceName"] == "o'brien's project" for r in spans)
-    # startTime in milliseconds since the epoch, duration in milliseconds (0 for the run still open).
+    # startTime in milliseconds since the epoch, duration in milliseconds (0 for the run still open). The seed is
+    # made once per test session, 10 minutes before it began: however long the session has run since, the start lies
+    # minutes before now, which seconds or microseconds would not.
     now_ms = TimeRange.last(timedelta(0)).end.timestamp() * 1000
-    assert now_ms - 11 * 60000 < float(spans[0]["startTime"]) < now_ms - 9 * 60000
+    assert now_ms - 120 * 60000 < float(spans[0]["startTime"]) < now_ms - 9 * 60000
     assert float(spans[1]["startTime"]) - float(spans[0]["startTime"]) == pytest.approx(200, abs=0.01)
     assert [float(r["duration"]) for r in spans] == [3000, 1800, 700, 0]
     assert [int(r["statusCode"]) for r in spans] == [1, 1, 2, 0]
