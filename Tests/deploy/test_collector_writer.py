@@ -119,7 +119,8 @@ def test_writer_creates_partitions_ahead_through_the_owners_function(pg, writer_
     """PartitionKeeper: the writer may create no table, only call the function (SECURITY DEFINER) that makes them."""
     made = as_writer(pg, """
         SELECT set_config('lock_timeout', '200ms', true);
-        SELECT telemetry_partitions_create('events', now() + make_interval(days => 20), now() + make_interval(days => 22));""")
+        SELECT telemetry_partitions_create('events', date_trunc('day', now(), 'UTC') + make_interval(days => 20),
+                                           date_trunc('day', now(), 'UTC') + make_interval(days => 22));""")
     assert made.split()[-1] == "2"
     owners = pg.query("""
         SELECT DISTINCT pg_get_userbyid(c.relowner) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
