@@ -65,7 +65,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- Two collectors of one database may run this at once; the second then finds the partitions made.
-    PERFORM pg_advisory_xact_lock(hashtext('telemetry_partitions_create'), hashtext(parent));
+    PERFORM pg_advisory_xact_lock(hashtext('telemetry_partitions'), hashtext(parent));
     SELECT partition_name INTO default_name FROM telemetry_partition_bounds(parent) WHERE is_default;
     step_start := date_trunc(scheme.step, from_ts);
     WHILE step_start < to_ts LOOP
@@ -105,6 +105,8 @@ DECLARE
     name text;
 BEGIN
     PERFORM telemetry_partition_scheme(parent);
+    -- Another collector's retention or creation: the second then finds what the first left.
+    PERFORM pg_advisory_xact_lock(hashtext('telemetry_partitions'), hashtext(parent));
     SELECT partition_name INTO name FROM telemetry_partition_bounds(parent)
     WHERE NOT is_default AND upper_bound <= before
     ORDER BY upper_bound LIMIT 1;
