@@ -1,5 +1,6 @@
 import CollectorTestSupport
 import Foundation
+import Logging
 import TestSupport
 import Postgres
 import Testing
@@ -7,14 +8,18 @@ import Testing
 
 @Suite("Retention")
 struct RetentionSweeperTests {
+    /// A sweeper of the collector's database driven by hand: the collector's own one (off here) would sweep in the
+    /// background at its start, racing the test's rows.
+    static func sweeper(_ collector: CollectorHarness, telemetryDays: Int, transcriptDays: Int = 0, lockTimeout: Duration = .milliseconds(200),
+                        lockRetries: Int = 10) -> RetentionSweeper {
+        RetentionSweeper(pool: collector.service.pool, telemetryDays: telemetryDays, transcriptDays: transcriptDays,
+                         interval: .seconds(60_000), batchRows: 1000, lockTimeout: lockTimeout, lockRetries: lockRetries,
+                         logger: Logger(label: "test"))
+    }
+
     @Test("Telemetry older than RETENTION_DAYS and transcripts idle longer than TRANSCRIPT_RETENTION_DAYS go; the rest stays")
     func sweepsOldRows() throws {
-        let collector = try CollectorHarness {
-            $0.retentionDays = 30
-            $0.transcriptRetentionDays = 7
-            $0.retentionInterval = .seconds(60_000)
-            $0.retentionBatchRows = 1000
-        }
+        let collector = try CollectorHarness()
         // Partitions for the last 40 days, as a collector that ran that long has them.
         for table in ["events", "otlp_metrics", "spans"] {
             _ = try collector.query("SELECT telemetry_partitions_create($1, now() - interval '40 days', now())", [.text(table)])
@@ -44,7 +49,7 @@ struct RetentionSweeperTests {
             VALUES ('laptop', 'stale', '[]', 2, now() - interval '8 days'), ('laptop', 'fresh', '[]', 2, now())
             """)
         let oldest = try collector.query("SELECT min(lower_bound) FROM telemetry_partition_bounds('events')").firstValue()
-        let swept = try collector.service.retention.sweep()
+        let swept = try Self.sweeper(collector, telemetryDays: 30, transcriptDays: 7).sweep()
         // 12000 minutes back from 30 days reach 38 days: eight days' partitions of events, some of metrics and spans.
         #expect(swept.partitionsDropped >= 8)
         #expect(swept.rowsDeleted > 0 && swept.rowsDeleted < 12000)
@@ -62,22 +67,18 @@ struct RetentionSweeperTests {
 
     @Test("A partition whose table is locked is skipped after PARTITION_LOCK_TIMEOUT_MS and dropped at the next sweep")
     func dropGivesWayToLocks() throws {
-        let collector = try CollectorHarness {
-            $0.retentionDays = 30
-            $0.retentionInterval = .seconds(60_000)
-            $0.partitionLockTimeout = .milliseconds(50)
-            $0.partitionLockRetries = 1
-        }
+        let collector = try CollectorHarness()
+        let retention = Self.sweeper(collector, telemetryDays: 30, lockTimeout: .milliseconds(50), lockRetries: 1)
         _ = try collector.query("SELECT telemetry_partitions_create('events', now() - interval '40 days', now())")
         let holder = try CollectorHarness.connect(collector.cluster.url(database: collector.database))
         try holder.execute("BEGIN")
         try holder.execute("SELECT count(*) FROM events")
         let started = Date()
-        let blocked = try collector.service.retention.sweep()
+        let blocked = try retention.sweep()
         #expect(Date().timeIntervalSince(started) < 5)
         try holder.execute("ROLLBACK")
         #expect(blocked.partitionsDropped == 0)
-        #expect(try collector.service.retention.sweep().partitionsDropped >= 9)
+        #expect(try retention.sweep().partitionsDropped >= 9)
     }
 
     @Test("0 days keeps everything")
