@@ -29,7 +29,8 @@ FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 CROSS JOIN LATERAL (SELECT sum(pg_relation_size(t.relid)) AS bytes,
                            (SELECT sum(greatest(p.reltuples, 0)) FROM pg_class p
-                            WHERE p.oid IN (SELECT relid FROM pg_partition_tree(c.oid) UNION SELECT c.oid)) AS table_rows
+                            WHERE p.relkind = 'r'
+                              AND p.oid IN (SELECT relid FROM pg_partition_tree(c.oid) UNION SELECT c.oid)) AS table_rows
                     FROM (SELECT relid FROM pg_partition_tree(i.indexrelid) UNION SELECT i.indexrelid) AS t) AS sizes
 WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts') AND c.relnamespace = current_schema()::regnamespace
 ORDER BY c.relname, i.indexrelid::regclass::text;
