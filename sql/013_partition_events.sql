@@ -96,6 +96,17 @@ BEGIN
 END
 $$;
 
+-- Retention keeps at least a day (RETENTION_DAYS is a whole number of days): a cutoff later than that is a mistake,
+-- refused before anything is dropped or deleted.
+CREATE FUNCTION telemetry_retention_cutoff_checked(before timestamptz)
+RETURNS void LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF before IS NULL OR before > now() - interval '1 day' THEN
+        RAISE EXCEPTION 'retention cutoff % is later than a day ago', before USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
 -- Drops the oldest partition that holds only rows before `before` (never the default one) and returns its name, or
 -- NULL when there is none. One partition per call, so that each DROP is its own short transaction: it locks the
 -- parent in ACCESS EXCLUSIVE mode for a moment, which the caller bounds with lock_timeout and retries.
@@ -105,6 +116,7 @@ DECLARE
     name text;
 BEGIN
     PERFORM telemetry_partition_scheme(parent);
+    PERFORM telemetry_retention_cutoff_checked(before);
     -- Another collector's retention or creation: the second then finds what the first left.
     PERFORM pg_advisory_xact_lock(hashtext('telemetry_partitions'), hashtext(parent));
     SELECT partition_name INTO name FROM telemetry_partition_bounds(parent)
@@ -129,6 +141,7 @@ DECLARE
     total integer := 0;
 BEGIN
     SELECT * INTO scheme FROM telemetry_partition_scheme(parent);
+    PERFORM telemetry_retention_cutoff_checked(before);
     FOR part IN SELECT partition_name FROM telemetry_partition_bounds(parent)
                 WHERE is_default OR lower_bound < before ORDER BY lower_bound LOOP
         EXIT WHEN total >= batch_rows;
@@ -240,6 +253,8 @@ DO $$
 BEGIN
     EXECUTE format('ALTER FUNCTION telemetry_partition_scheme(text) SET search_path = %I, pg_temp', current_schema());
     EXECUTE format('ALTER FUNCTION telemetry_partition_bounds(text) SET search_path = %I, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION telemetry_retention_cutoff_checked(timestamptz) SET search_path = %I, pg_temp',
+                   current_schema());
     EXECUTE format('ALTER FUNCTION telemetry_partitions_create(text, timestamptz, timestamptz) SECURITY DEFINER '
                    'SET search_path = %I, pg_temp', current_schema());
     EXECUTE format('ALTER FUNCTION telemetry_partitions_drop_oldest(text, timestamptz) SECURITY DEFINER '
@@ -251,6 +266,7 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION telemetry_partition_scheme(text), telemetry_partition_bounds(text),
+    telemetry_retention_cutoff_checked(timestamptz),
     telemetry_partitions_create(text, timestamptz, timestamptz), telemetry_partitions_drop_oldest(text, timestamptz),
     telemetry_delete_before(text, timestamptz, integer), telemetry_partition_existing(text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION telemetry_partitions_create(text, timestamptz, timestamptz),

@@ -171,6 +171,9 @@ FORBIDDEN = [
     ("INSERT INTO events_default (host_id, session_id, event_type, ts) VALUES ('a', 'b', 'c', now())",
      "permission denied for table events_default"),
     ("SELECT telemetry_partition_bounds('events')", "permission denied for function telemetry_partition_bounds"),
+    # Retention through the functions keeps at least a day.
+    ("SELECT telemetry_partitions_drop_oldest('events', now())", "retention cutoff .* is later than a day ago"),
+    ("SELECT telemetry_delete_before('events', 'infinity', 10)", "retention cutoff .* is later than a day ago"),
     ("UPDATE api_keys SET host_id = 'intruder'", "permission denied for table api_keys"),
     ("DELETE FROM api_keys", "permission denied for table api_keys"),
     ("TRUNCATE events", "permission denied for table events"),
