@@ -20,6 +20,8 @@ public final class Service: Sendable {
     let spool: DiskSpool?
     /// Internal for tests that drive a sweep by hand.
     let retention: RetentionSweeper
+    /// Internal for tests that fold by hand.
+    let rollups: RollupFolder
     private let server: HTTPServer
     private let metricsServer: HTTPServer?
     private let logger: Logger
@@ -41,6 +43,8 @@ public final class Service: Sendable {
                               maxQueuedEvents: settings.ingestQueueMaxEvents, metrics: metrics, logger: logger)
         retention = RetentionSweeper(pool: pool, eventDays: settings.retentionDays, transcriptDays: settings.transcriptRetentionDays,
                                      interval: settings.retentionInterval, batchRows: settings.retentionBatchRows, logger: logger)
+        rollups = RollupFolder(database: settings.database, interval: settings.rollupInterval,
+                               batchHours: settings.rollupBatchHours, logger: logger)
         keyWatcher = KeyWatcher(store: keys, database: settings.database, refreshInterval: settings.keyRefreshInterval,
                                 flushInterval: settings.keyUseFlushInterval, logger: logger)
         let router = Router(
@@ -80,6 +84,7 @@ public final class Service: Sendable {
                                + "Another process may use the port: choose another with METRICS_PORT, or 0 to turn it off.")
         }
         retention.start()
+        rollups.start()
         logger.info("collector listening", metadata: ["host": "\(settings.server.host)", "port": "\(server.port)"])
     }
 
@@ -102,6 +107,7 @@ public final class Service: Sendable {
         spool?.stop()
         keyWatcher.stop()
         retention.stop()
+        rollups.stop()
         workers.shutdown()
         readWorkers.shutdown()
         pool.close()

@@ -143,6 +143,9 @@ public struct SettingDefinition: Sendable {
         .duration("RETENTION_INTERVAL_MINUTES", .minutes, "How often the retention sweep runs.", \.retentionInterval, minimum: 1),
         .integer("RETENTION_BATCH_ROWS", .count, "Rows one retention DELETE removes; each batch is its own short transaction.", \.retentionBatchRows, minimum: 1),
 
+        .duration("ROLLUP_INTERVAL_SECONDS", .seconds, "How often the rollup job folds new rows into the dashboards' hourly and daily rollups.", \.rollupInterval, minimum: 1),
+        .integer("ROLLUP_BATCH_HOURS", .count, "Most (host, hour) pairs one rollup transaction recomputes from the raw rows.", \.rollupBatchHours, minimum: 1),
+
         .text("SPOOL_DIR", "Folder of the on-disk spool that keeps accepted events while PostgreSQL is away.", \.spoolDirectory),
         .integer("SPOOL_MAX_BYTES", .bytes, "Most bytes waiting in the spool; when full, new work gets 503. 0 turns spooling off.", \.spoolMaxBytes, maximum: Int.max),
         .duration("SPOOL_RETRY_MS", .milliseconds, "How often the replayer tries PostgreSQL again while it is away.", \.spoolRetryInterval, minimum: 10),

@@ -56,6 +56,9 @@ public struct Settings: Sendable {
     public var retentionInterval: Duration = .seconds(600)
     public var retentionBatchRows = 5000
 
+    public var rollupInterval: Duration = .seconds(10)
+    public var rollupBatchHours = 200
+
     public var spoolDirectory = "spool"
     public var spoolMaxBytes = 1 << 30
     public var spoolRetryInterval: Duration = .milliseconds(1000)
