@@ -241,7 +241,7 @@ CREATE TABLE rollup_dirty (
     host_id text NOT NULL,
     hour    timestamptz NOT NULL
 );
-CREATE INDEX rollup_dirty_hour ON rollup_dirty (hour);
+CREATE INDEX rollup_dirty_day ON rollup_dirty (rollup_day(hour) DESC, host_id, hour);
 
 CREATE FUNCTION rollup_mark_dirty() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
 BEGIN
@@ -255,23 +255,29 @@ CREATE TRIGGER events_rollup_dirty AFTER INSERT ON events REFERENCING NEW TABLE 
 CREATE TRIGGER otlp_metrics_rollup_dirty AFTER INSERT ON otlp_metrics REFERENCING NEW TABLE AS inserted
     FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_dirty();
 
--- Recomputes the rows of width 'hour' or 'day' of these (host, bucket) pairs from the raw rows: idempotent.
-CREATE FUNCTION rollups_rebuild(step text, hosts text[], buckets timestamptz[]) RETURNS void
+-- Recomputes the hourly rows of these (host, hour) pairs from the raw rows: idempotent.
+-- Each pair reads its own rows through an index (LATERAL ... OFFSET 0 keeps the planner from joining the whole table).
+CREATE FUNCTION rollups_rebuild_hourly(hosts text[], buckets timestamptz[]) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
-    span interval := CASE step WHEN 'hour' THEN interval '1 hour' ELSE interval '24 hours' END;
+    span interval := interval '1 hour';
 BEGIN
     DELETE FROM rollup_events r USING unnest(hosts, buckets) AS d(host_id, bucket)
-    WHERE r.width = step AND r.host_id = d.host_id AND r.bucket = d.bucket;
+    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.bucket;
     WITH d AS (SELECT DISTINCT host_id, bucket FROM unnest(hosts, buckets) AS u(host_id, bucket)),
     host_sessions AS (
         SELECT d.host_id, d.bucket, count(DISTINCT e.session_id) AS sessions
-        FROM d JOIN events e ON e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span
+        FROM d CROSS JOIN LATERAL (
+            SELECT session_id FROM events e
+            WHERE e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span OFFSET 0) AS e
         GROUP BY d.host_id, d.bucket
     )
     INSERT INTO rollup_events (width, bucket, host_id, agent_name, events, errors, sessions, host_sessions, decided,
-                               approved, denied, latency_count, latency_max, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23, h24, h25, h26, h27, h28, h29, h30, h31, h32, h33)
-    SELECT step, d.bucket, d.host_id, e.agent_name, count(*),
+                               approved, denied, latency_count, latency_max,
+                               h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11,
+                               h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23,
+                               h24, h25, h26, h27, h28, h29, h30, h31, h32, h33)
+    SELECT 'hour', d.bucket, d.host_id, e.agent_name, count(*),
            count(*) FILTER (WHERE e.event_type ~* '(error|fail)'),
            count(DISTINCT e.session_id), h.sessions,
            count(e.decision),
@@ -313,16 +319,21 @@ BEGIN
            count(*) FILTER (WHERE b.i = 32),
            count(*) FILTER (WHERE b.i = 33)
     FROM d
-    JOIN events e ON e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span
+    CROSS JOIN LATERAL (
+        SELECT * FROM events e
+        WHERE e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span OFFSET 0) AS e
     JOIN host_sessions h ON h.host_id = d.host_id AND h.bucket = d.bucket
     CROSS JOIN LATERAL (SELECT rollup_latency_bucket(e.latency_ms) AS i) AS b
     GROUP BY d.bucket, d.host_id, e.agent_name, h.sessions;
 
     DELETE FROM rollup_event_dims r USING unnest(hosts, buckets) AS d(host_id, bucket)
-    WHERE r.width = step AND r.host_id = d.host_id AND r.bucket = d.bucket;
+    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.bucket;
     INSERT INTO rollup_event_dims (width, bucket, host_id, agent_name, dimension, value, events, tool_results,
-                                   tool_successes, latency_count, latency_max, h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23, h24, h25, h26, h27, h28, h29, h30, h31, h32, h33)
-    SELECT step, d.bucket, d.host_id, e.agent_name, v.dimension, v.value, count(*),
+                                   tool_successes, latency_count, latency_max,
+                                   h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11,
+                               h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23,
+                               h24, h25, h26, h27, h28, h29, h30, h31, h32, h33)
+    SELECT 'hour', d.bucket, d.host_id, e.agent_name, v.dimension, v.value, count(*),
            count(*) FILTER (WHERE e.event_type = 'claude_code.tool_result'),
            count(*) FILTER (WHERE e.event_type = 'claude_code.tool_result' AND e.attributes->>'success' = 'true'),
            count(e.latency_ms), max(e.latency_ms),
@@ -361,16 +372,18 @@ BEGIN
            count(*) FILTER (WHERE b.i = 32),
            count(*) FILTER (WHERE b.i = 33)
     FROM (SELECT DISTINCT host_id, bucket FROM unnest(hosts, buckets) AS u(host_id, bucket)) AS d
-    JOIN events e ON e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span
+    CROSS JOIN LATERAL (
+        SELECT * FROM events e
+        WHERE e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span OFFSET 0) AS e
     CROSS JOIN LATERAL (VALUES ('event_type', e.event_type), ('tool_name', e.tool_name),
                                ('model_tier', e.model_tier)) AS v(dimension, value)
     CROSS JOIN LATERAL (SELECT rollup_latency_bucket(e.latency_ms) AS i) AS b
     GROUP BY d.bucket, d.host_id, e.agent_name, v.dimension, v.value;
 
     DELETE FROM rollup_metrics r USING unnest(hosts, buckets) AS d(host_id, bucket)
-    WHERE r.width = step AND r.host_id = d.host_id AND r.bucket = d.bucket;
+    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.bucket;
     INSERT INTO rollup_metrics (width, bucket, host_id, name, model, type, increase, points)
-    SELECT step, d.bucket, d.host_id, m.name, m.attributes->>'model', m.attributes->>'type',
+    SELECT 'hour', d.bucket, d.host_id, m.name, m.attributes->>'model', m.attributes->>'type',
            sum(CASE WHEN m.temporality = 'cumulative'
                     THEN m.value - coalesce((SELECT p.value FROM otlp_metrics p
                                              WHERE p.host_id = m.host_id AND p.name = m.name AND p.ts < m.ts
@@ -380,7 +393,9 @@ BEGIN
                     ELSE m.value END),
            count(*)
     FROM (SELECT DISTINCT host_id, bucket FROM unnest(hosts, buckets) AS u(host_id, bucket)) AS d
-    JOIN otlp_metrics m ON m.host_id = d.host_id AND m.ts >= d.bucket AND m.ts < d.bucket + span
+    CROSS JOIN LATERAL (
+        SELECT * FROM otlp_metrics m
+        WHERE m.host_id = d.host_id AND m.ts >= d.bucket AND m.ts < d.bucket + span OFFSET 0) AS m
     GROUP BY d.bucket, d.host_id, m.name, m.attributes->>'model', m.attributes->>'type';
 END
 $$;
@@ -394,15 +409,18 @@ DECLARE
 BEGIN
     WITH d AS (SELECT DISTINCT host_id, hour FROM unnest(hosts, hours) AS u(host_id, hour)),
     touched AS (
-        SELECT e.host_id, e.session_id FROM d
-        JOIN events e ON e.host_id = d.host_id AND e.ts >= d.hour AND e.ts < d.hour + interval '1 hour'
+        SELECT d.host_id, e.session_id FROM d CROSS JOIN LATERAL (
+            SELECT session_id FROM events e
+            WHERE e.host_id = d.host_id AND e.ts >= d.hour AND e.ts < d.hour + interval '1 hour' OFFSET 0) AS e
         UNION
-        SELECT m.host_id, m.session_id FROM d
-        JOIN otlp_metrics m ON m.host_id = d.host_id AND m.ts >= d.hour AND m.ts < d.hour + interval '1 hour'
-        WHERE m.session_id IS NOT NULL
+        SELECT d.host_id, m.session_id FROM d CROSS JOIN LATERAL (
+            SELECT session_id FROM otlp_metrics m
+            WHERE m.host_id = d.host_id AND m.ts >= d.hour AND m.ts < d.hour + interval '1 hour'
+              AND m.session_id IS NOT NULL OFFSET 0) AS m
         UNION
-        SELECT s.host_id, s.session_id FROM d
-        JOIN rollup_sessions s ON s.host_id = d.host_id AND s.last_ts >= d.hour AND s.first_ts < d.hour + interval '1 hour'
+        SELECT d.host_id, s.session_id FROM d CROSS JOIN LATERAL (
+            SELECT session_id FROM rollup_sessions s
+            WHERE s.host_id = d.host_id AND s.last_ts >= d.hour AND s.first_ts < d.hour + interval '1 hour' OFFSET 0) AS s
     )
     SELECT array_agg(host_id), array_agg(session_id) INTO session_hosts, session_ids FROM touched;
     IF session_hosts IS NULL THEN
@@ -429,37 +447,100 @@ BEGIN
                                   AND e.event_type IN ('claude_code.tool_result', 'PostToolUse')) AS tool_runs,
                0 AS metric_points
         FROM unnest(session_hosts, session_ids) AS t(host_id, session_id)
-        JOIN events e ON e.session_id = t.session_id AND e.host_id = t.host_id
+        CROSS JOIN LATERAL (
+            SELECT * FROM events e WHERE e.session_id = t.session_id AND e.host_id = t.host_id OFFSET 0) AS e
         GROUP BY e.host_id, e.session_id
         UNION ALL
         SELECT m.host_id, m.session_id, NULL, true, min(m.ts), max(m.ts), 0, 0, 0, 0, 0, count(*)
         FROM unnest(session_hosts, session_ids) AS t(host_id, session_id)
-        JOIN otlp_metrics m ON m.session_id = t.session_id AND m.host_id = t.host_id
+        CROSS JOIN LATERAL (
+            SELECT * FROM otlp_metrics m WHERE m.session_id = t.session_id AND m.host_id = t.host_id OFFSET 0) AS m
         GROUP BY m.host_id, m.session_id
     ) AS parts
     GROUP BY host_id, session_id;
 END
 $$;
 
--- The hours, the days they fall in, and their sessions.
+-- The daily rows of these (host, day) pairs, from their hourly rows, and their sessions from rollup_sessions (a
+-- session counts on every day its first to last event overlaps; with its agent, the agent it was seen with last in
+-- name order), so that a late event costs its hour, not its whole day, of raw rows.
+CREATE FUNCTION rollups_rebuild_daily(hosts text[], days timestamptz[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+BEGIN
+    DELETE FROM rollup_events r USING unnest(hosts, days) AS d(host_id, day)
+    WHERE r.width = 'day' AND r.host_id = d.host_id AND r.bucket = d.day;
+    INSERT INTO rollup_events (width, bucket, host_id, agent_name, events, errors, sessions, host_sessions, decided,
+                               approved, denied, latency_count, latency_max,
+                               h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11,
+                               h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23,
+                               h24, h25, h26, h27, h28, h29, h30, h31, h32, h33)
+    SELECT 'day', d.day, d.host_id, h.agent_name, sum(h.events), sum(h.errors),
+           (SELECT count(*) FROM rollup_sessions s
+            WHERE s.host_id = d.host_id AND s.agent_name IS NOT DISTINCT FROM h.agent_name
+              AND s.events > 0 AND s.last_ts >= d.day AND s.first_ts < d.day + interval '24 hours'),
+           (SELECT count(*) FROM rollup_sessions s
+            WHERE s.host_id = d.host_id AND s.events > 0 AND s.last_ts >= d.day AND s.first_ts < d.day + interval '24 hours'),
+           sum(h.decided), sum(h.approved), sum(h.denied), sum(h.latency_count), max(h.latency_max),
+           sum(h.h00), sum(h.h01), sum(h.h02), sum(h.h03), sum(h.h04), sum(h.h05), sum(h.h06), sum(h.h07),
+           sum(h.h08), sum(h.h09), sum(h.h10), sum(h.h11), sum(h.h12), sum(h.h13), sum(h.h14), sum(h.h15),
+           sum(h.h16), sum(h.h17), sum(h.h18), sum(h.h19), sum(h.h20), sum(h.h21), sum(h.h22), sum(h.h23),
+           sum(h.h24), sum(h.h25), sum(h.h26), sum(h.h27), sum(h.h28), sum(h.h29), sum(h.h30), sum(h.h31),
+           sum(h.h32), sum(h.h33)
+    FROM (SELECT DISTINCT host_id, day FROM unnest(hosts, days) AS u(host_id, day)) AS d
+    JOIN rollup_events h ON h.width = 'hour' AND h.host_id = d.host_id
+                        AND h.bucket >= d.day AND h.bucket < d.day + interval '24 hours'
+    GROUP BY d.day, d.host_id, h.agent_name;
+
+    DELETE FROM rollup_event_dims r USING unnest(hosts, days) AS d(host_id, day)
+    WHERE r.width = 'day' AND r.host_id = d.host_id AND r.bucket = d.day;
+    INSERT INTO rollup_event_dims (width, bucket, host_id, agent_name, dimension, value, events, tool_results,
+                                   tool_successes, latency_count, latency_max,
+                                   h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11,
+                               h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23,
+                               h24, h25, h26, h27, h28, h29, h30, h31, h32, h33)
+    SELECT 'day', d.day, d.host_id, h.agent_name, h.dimension, h.value, sum(h.events), sum(h.tool_results),
+           sum(h.tool_successes), sum(h.latency_count), max(h.latency_max),
+           sum(h.h00), sum(h.h01), sum(h.h02), sum(h.h03), sum(h.h04), sum(h.h05), sum(h.h06), sum(h.h07),
+           sum(h.h08), sum(h.h09), sum(h.h10), sum(h.h11), sum(h.h12), sum(h.h13), sum(h.h14), sum(h.h15),
+           sum(h.h16), sum(h.h17), sum(h.h18), sum(h.h19), sum(h.h20), sum(h.h21), sum(h.h22), sum(h.h23),
+           sum(h.h24), sum(h.h25), sum(h.h26), sum(h.h27), sum(h.h28), sum(h.h29), sum(h.h30), sum(h.h31),
+           sum(h.h32), sum(h.h33)
+    FROM (SELECT DISTINCT host_id, day FROM unnest(hosts, days) AS u(host_id, day)) AS d
+    JOIN rollup_event_dims h ON h.width = 'hour' AND h.host_id = d.host_id
+                            AND h.bucket >= d.day AND h.bucket < d.day + interval '24 hours'
+    GROUP BY d.day, d.host_id, h.agent_name, h.dimension, h.value;
+
+    DELETE FROM rollup_metrics r USING unnest(hosts, days) AS d(host_id, day)
+    WHERE r.width = 'day' AND r.host_id = d.host_id AND r.bucket = d.day;
+    INSERT INTO rollup_metrics (width, bucket, host_id, name, model, type, increase, points)
+    SELECT 'day', d.day, d.host_id, h.name, h.model, h.type, sum(h.increase), sum(h.points)
+    FROM (SELECT DISTINCT host_id, day FROM unnest(hosts, days) AS u(host_id, day)) AS d
+    JOIN rollup_metrics h ON h.width = 'hour' AND h.host_id = d.host_id
+                         AND h.bucket >= d.day AND h.bucket < d.day + interval '24 hours'
+    GROUP BY d.day, d.host_id, h.name, h.model, h.type;
+END
+$$;
+
+-- The hours from the raw rows, their sessions, then the days they fall in.
 CREATE FUNCTION rollups_rebuild_hours(hosts text[], hours timestamptz[]) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
     day_hosts text[];
     days timestamptz[];
 BEGIN
-    PERFORM rollups_rebuild('hour', hosts, hours);
+    PERFORM rollups_rebuild_hourly(hosts, hours);
+    PERFORM rollups_rebuild_sessions(hosts, hours);
     SELECT array_agg(host_id), array_agg(day) INTO day_hosts, days
     FROM (SELECT DISTINCT host_id, rollup_day(hour) AS day FROM unnest(hosts, hours) AS u(host_id, hour)) AS d;
-    PERFORM rollups_rebuild('day', day_hosts, days);
-    PERFORM rollups_rebuild_sessions(hosts, hours);
+    PERFORM rollups_rebuild_daily(day_hosts, days);
 END
 $$;
 
 -- One job folds at a time (a second collector on the same database, or a refresh, waits its turn or skips).
 CREATE FUNCTION rollup_lock_key() RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT 7015015015::bigint $$;
 
--- The job's step: folds up to max_hours marked (host, hour) pairs, newest first, and returns how many it folded;
+-- The job's step: folds up to max_hours marked (host, hour) pairs, newest day first and a host's hours of a day
+-- together (each of its days is summed once), and returns how many it folded;
 -- 0 when nothing was marked or another fold holds the lock.
 CREATE FUNCTION rollups_fold(max_hours integer) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER AS $$
@@ -472,7 +553,8 @@ BEGIN
     END IF;
     WITH taken AS (
         DELETE FROM rollup_dirty
-        WHERE ctid = ANY (ARRAY(SELECT ctid FROM rollup_dirty ORDER BY hour DESC LIMIT max_hours))
+        WHERE ctid = ANY (ARRAY(SELECT ctid FROM rollup_dirty
+                                ORDER BY rollup_day(hour) DESC, host_id, hour LIMIT max_hours))
         RETURNING host_id, hour
     )
     SELECT array_agg(host_id), array_agg(hour) INTO hosts, hours FROM (SELECT DISTINCT host_id, hour FROM taken) AS d;
@@ -524,11 +606,14 @@ DO $$
 DECLARE
     definer text;
 BEGIN
-    FOREACH definer IN ARRAY ARRAY['rollup_mark_dirty()', 'rollups_rebuild(text, text[], timestamptz[])',
+    FOREACH definer IN ARRAY ARRAY['rollup_mark_dirty()', 'rollups_rebuild_hourly(text[], timestamptz[])',
+                                   'rollups_rebuild_daily(text[], timestamptz[])',
                                    'rollups_rebuild_sessions(text[], timestamptz[])',
                                    'rollups_rebuild_hours(text[], timestamptz[])', 'rollups_fold(integer)',
                                    'rollups_refresh(timestamptz, timestamptz)', 'rollups_oldest()'] LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', definer, current_schema());
+        -- Their statements read a few thousand rows by index: compiling them would cost more than running them.
+        EXECUTE format('ALTER FUNCTION %s SET jit = off', definer);
         EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', definer);
     END LOOP;
 END
