@@ -1,4 +1,4 @@
--- Disk taken by each telemetry table and its indexes, in all and per row (bytes). Heap includes TOAST.
+-- Disk taken by each telemetry and rollup table and its indexes, in all and per row (bytes). Heap includes TOAST.
 \pset footer off
 \pset format aligned
 \pset tuples_only off
@@ -6,9 +6,15 @@ WITH tables AS (
     SELECT c.oid, c.relname, (SELECT count(*) FROM events) AS events_rows,
            CASE c.relname WHEN 'events' THEN (SELECT count(*) FROM events)
                           WHEN 'otlp_metrics' THEN (SELECT count(*) FROM otlp_metrics)
-                          ELSE (SELECT count(*) FROM transcripts) END AS row_count
+                          WHEN 'transcripts' THEN (SELECT count(*) FROM transcripts)
+                          WHEN 'rollup_events' THEN (SELECT count(*) FROM rollup_events)
+                          WHEN 'rollup_event_dims' THEN (SELECT count(*) FROM rollup_event_dims)
+                          WHEN 'rollup_metrics' THEN (SELECT count(*) FROM rollup_metrics)
+                          ELSE (SELECT count(*) FROM rollup_sessions) END AS row_count
     FROM pg_class c
-    WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts') AND c.relnamespace = current_schema()::regnamespace
+    WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts', 'rollup_events', 'rollup_event_dims', 'rollup_metrics',
+                        'rollup_sessions')
+      AND c.relnamespace = current_schema()::regnamespace
 )
 SELECT relname AS "table", row_count AS "rows",
        pg_size_pretty(pg_table_size(oid)) AS heap,
@@ -24,7 +30,9 @@ SELECT i.indexrelid::regclass AS "index", pg_size_pretty(pg_relation_size(i.inde
        round(pg_relation_size(i.indexrelid)::numeric / nullif(c.reltuples, 0)::numeric, 1) AS "B/row"
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
-WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts') AND c.relnamespace = current_schema()::regnamespace
+WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts', 'rollup_events', 'rollup_event_dims', 'rollup_metrics',
+                    'rollup_sessions')
+  AND c.relnamespace = current_schema()::regnamespace
 ORDER BY c.relname, i.indexrelid::regclass::text;
 
 SELECT pg_size_pretty(pg_database_size(current_database())) AS "whole database",
