@@ -255,135 +255,165 @@ CREATE TRIGGER events_rollup_dirty AFTER INSERT ON events REFERENCING NEW TABLE 
 CREATE TRIGGER otlp_metrics_rollup_dirty AFTER INSERT ON otlp_metrics REFERENCING NEW TABLE AS inserted
     FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_dirty();
 
--- Recomputes the hourly rows of these (host, hour) pairs from the raw rows: idempotent.
--- Each pair reads its own rows through an index (LATERAL ... OFFSET 0 keeps the planner from joining the whole table).
-CREATE FUNCTION rollups_rebuild_hourly(hosts text[], buckets timestamptz[]) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER AS $$
-DECLARE
-    span interval := interval '1 hour';
+-- The raw rows of these (host, hour) pairs. A few pairs (the job's batches) read each pair's rows through the
+-- (host_id, ts) index (LATERAL ... OFFSET 0 keeps the planner from joining the whole table); many (a refresh, the
+-- first fold of a database that holds data) read their time range once.
+CREATE FUNCTION rollup_raw_events(hosts text[], hours timestamptz[]) RETURNS SETOF events
+LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    DELETE FROM rollup_events r USING unnest(hosts, buckets) AS d(host_id, bucket)
-    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.bucket;
-    WITH d AS (SELECT DISTINCT host_id, bucket FROM unnest(hosts, buckets) AS u(host_id, bucket)),
-    host_sessions AS (
-        SELECT d.host_id, d.bucket, count(DISTINCT e.session_id) AS sessions
-        FROM d CROSS JOIN LATERAL (
-            SELECT session_id FROM events e
-            WHERE e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span OFFSET 0) AS e
-        GROUP BY d.host_id, d.bucket
-    )
-    INSERT INTO rollup_events (width, bucket, host_id, agent_name, events, errors, sessions, host_sessions, decided,
-                               approved, denied, latency_count, latency_max,
-                               h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11,
+    IF array_length(hosts, 1) > 1000 THEN
+        RETURN QUERY
+        SELECT e.* FROM events e
+        JOIN (SELECT DISTINCT host_id, hour FROM unnest(hosts, hours) AS u(host_id, hour)) AS d
+          ON e.host_id = d.host_id AND rollup_hour(e.ts) = d.hour
+        WHERE e.ts >= (SELECT min(h) FROM unnest(hours) AS h)
+          AND e.ts < (SELECT max(h) FROM unnest(hours) AS h) + interval '1 hour';
+    ELSE
+        RETURN QUERY
+        SELECT e.* FROM (SELECT DISTINCT host_id, hour FROM unnest(hosts, hours) AS u(host_id, hour)) AS d
+        CROSS JOIN LATERAL (
+            SELECT * FROM events e
+            WHERE e.host_id = d.host_id AND e.ts >= d.hour AND e.ts < d.hour + interval '1 hour' OFFSET 0) AS e;
+    END IF;
+END
+$$;
+
+CREATE FUNCTION rollup_raw_metrics(hosts text[], hours timestamptz[]) RETURNS SETOF otlp_metrics
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF array_length(hosts, 1) > 1000 THEN
+        RETURN QUERY
+        SELECT m.* FROM otlp_metrics m
+        JOIN (SELECT DISTINCT host_id, hour FROM unnest(hosts, hours) AS u(host_id, hour)) AS d
+          ON m.host_id = d.host_id AND rollup_hour(m.ts) = d.hour
+        WHERE m.ts >= (SELECT min(h) FROM unnest(hours) AS h)
+          AND m.ts < (SELECT max(h) FROM unnest(hours) AS h) + interval '1 hour';
+    ELSE
+        RETURN QUERY
+        SELECT m.* FROM (SELECT DISTINCT host_id, hour FROM unnest(hosts, hours) AS u(host_id, hour)) AS d
+        CROSS JOIN LATERAL (
+            SELECT * FROM otlp_metrics m
+            WHERE m.host_id = d.host_id AND m.ts >= d.hour AND m.ts < d.hour + interval '1 hour' OFFSET 0) AS m;
+    END IF;
+END
+$$;
+
+-- Recomputes the hourly rows of these (host, hour) pairs from the raw rows: idempotent.
+CREATE FUNCTION rollups_rebuild_hourly(hosts text[], hours timestamptz[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+BEGIN
+    DELETE FROM rollup_events r USING unnest(hosts, hours) AS d(host_id, hour)
+    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.hour;
+    DELETE FROM rollup_event_dims r USING unnest(hosts, hours) AS d(host_id, hour)
+    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.hour;
+    WITH e AS MATERIALIZED (
+        SELECT *, rollup_hour(ts) AS hour, rollup_latency_bucket(latency_ms) AS latency_bucket
+        FROM rollup_raw_events(hosts, hours)
+    ), host_sessions AS (
+        SELECT host_id, hour, count(DISTINCT session_id) AS sessions FROM e GROUP BY host_id, hour
+    ), per_agent AS (
+        INSERT INTO rollup_events (width, bucket, host_id, agent_name, events, errors, sessions, host_sessions, decided,
+                                   approved, denied, latency_count, latency_max,
+                                   h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11,
                                h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23,
                                h24, h25, h26, h27, h28, h29, h30, h31, h32, h33)
-    SELECT 'hour', d.bucket, d.host_id, e.agent_name, count(*),
-           count(*) FILTER (WHERE e.event_type ~* '(error|fail)'),
-           count(DISTINCT e.session_id), h.sessions,
-           count(e.decision),
-           count(*) FILTER (WHERE lower(e.decision) IN ('approved', 'approve', 'allowed', 'allow', 'accepted', 'accept')),
-           count(*) FILTER (WHERE lower(e.decision) IN ('denied', 'deny', 'rejected', 'reject', 'blocked', 'block')),
-           count(e.latency_ms), max(e.latency_ms),
-           count(*) FILTER (WHERE b.i = 0),
-           count(*) FILTER (WHERE b.i = 1),
-           count(*) FILTER (WHERE b.i = 2),
-           count(*) FILTER (WHERE b.i = 3),
-           count(*) FILTER (WHERE b.i = 4),
-           count(*) FILTER (WHERE b.i = 5),
-           count(*) FILTER (WHERE b.i = 6),
-           count(*) FILTER (WHERE b.i = 7),
-           count(*) FILTER (WHERE b.i = 8),
-           count(*) FILTER (WHERE b.i = 9),
-           count(*) FILTER (WHERE b.i = 10),
-           count(*) FILTER (WHERE b.i = 11),
-           count(*) FILTER (WHERE b.i = 12),
-           count(*) FILTER (WHERE b.i = 13),
-           count(*) FILTER (WHERE b.i = 14),
-           count(*) FILTER (WHERE b.i = 15),
-           count(*) FILTER (WHERE b.i = 16),
-           count(*) FILTER (WHERE b.i = 17),
-           count(*) FILTER (WHERE b.i = 18),
-           count(*) FILTER (WHERE b.i = 19),
-           count(*) FILTER (WHERE b.i = 20),
-           count(*) FILTER (WHERE b.i = 21),
-           count(*) FILTER (WHERE b.i = 22),
-           count(*) FILTER (WHERE b.i = 23),
-           count(*) FILTER (WHERE b.i = 24),
-           count(*) FILTER (WHERE b.i = 25),
-           count(*) FILTER (WHERE b.i = 26),
-           count(*) FILTER (WHERE b.i = 27),
-           count(*) FILTER (WHERE b.i = 28),
-           count(*) FILTER (WHERE b.i = 29),
-           count(*) FILTER (WHERE b.i = 30),
-           count(*) FILTER (WHERE b.i = 31),
-           count(*) FILTER (WHERE b.i = 32),
-           count(*) FILTER (WHERE b.i = 33)
-    FROM d
-    CROSS JOIN LATERAL (
-        SELECT * FROM events e
-        WHERE e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span OFFSET 0) AS e
-    JOIN host_sessions h ON h.host_id = d.host_id AND h.bucket = d.bucket
-    CROSS JOIN LATERAL (SELECT rollup_latency_bucket(e.latency_ms) AS i) AS b
-    GROUP BY d.bucket, d.host_id, e.agent_name, h.sessions;
-
-    DELETE FROM rollup_event_dims r USING unnest(hosts, buckets) AS d(host_id, bucket)
-    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.bucket;
+        SELECT 'hour', e.hour, e.host_id, e.agent_name, count(*),
+               count(*) FILTER (WHERE e.event_type ~* '(error|fail)'),
+               count(DISTINCT e.session_id), h.sessions,
+               count(e.decision),
+               count(*) FILTER (WHERE lower(e.decision) IN ('approved', 'approve', 'allowed', 'allow', 'accepted', 'accept')),
+               count(*) FILTER (WHERE lower(e.decision) IN ('denied', 'deny', 'rejected', 'reject', 'blocked', 'block')),
+               count(e.latency_ms), max(e.latency_ms),
+               count(*) FILTER (WHERE e.latency_bucket = 0),
+               count(*) FILTER (WHERE e.latency_bucket = 1),
+               count(*) FILTER (WHERE e.latency_bucket = 2),
+               count(*) FILTER (WHERE e.latency_bucket = 3),
+               count(*) FILTER (WHERE e.latency_bucket = 4),
+               count(*) FILTER (WHERE e.latency_bucket = 5),
+               count(*) FILTER (WHERE e.latency_bucket = 6),
+               count(*) FILTER (WHERE e.latency_bucket = 7),
+               count(*) FILTER (WHERE e.latency_bucket = 8),
+               count(*) FILTER (WHERE e.latency_bucket = 9),
+               count(*) FILTER (WHERE e.latency_bucket = 10),
+               count(*) FILTER (WHERE e.latency_bucket = 11),
+               count(*) FILTER (WHERE e.latency_bucket = 12),
+               count(*) FILTER (WHERE e.latency_bucket = 13),
+               count(*) FILTER (WHERE e.latency_bucket = 14),
+               count(*) FILTER (WHERE e.latency_bucket = 15),
+               count(*) FILTER (WHERE e.latency_bucket = 16),
+               count(*) FILTER (WHERE e.latency_bucket = 17),
+               count(*) FILTER (WHERE e.latency_bucket = 18),
+               count(*) FILTER (WHERE e.latency_bucket = 19),
+               count(*) FILTER (WHERE e.latency_bucket = 20),
+               count(*) FILTER (WHERE e.latency_bucket = 21),
+               count(*) FILTER (WHERE e.latency_bucket = 22),
+               count(*) FILTER (WHERE e.latency_bucket = 23),
+               count(*) FILTER (WHERE e.latency_bucket = 24),
+               count(*) FILTER (WHERE e.latency_bucket = 25),
+               count(*) FILTER (WHERE e.latency_bucket = 26),
+               count(*) FILTER (WHERE e.latency_bucket = 27),
+               count(*) FILTER (WHERE e.latency_bucket = 28),
+               count(*) FILTER (WHERE e.latency_bucket = 29),
+               count(*) FILTER (WHERE e.latency_bucket = 30),
+               count(*) FILTER (WHERE e.latency_bucket = 31),
+               count(*) FILTER (WHERE e.latency_bucket = 32),
+               count(*) FILTER (WHERE e.latency_bucket = 33)
+        FROM e JOIN host_sessions h ON h.host_id = e.host_id AND h.hour = e.hour
+        GROUP BY e.hour, e.host_id, e.agent_name, h.sessions
+        RETURNING 1
+    )
     INSERT INTO rollup_event_dims (width, bucket, host_id, agent_name, dimension, value, events, tool_results,
                                    tool_successes, latency_count, latency_max,
                                    h00, h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11,
                                h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23,
                                h24, h25, h26, h27, h28, h29, h30, h31, h32, h33)
-    SELECT 'hour', d.bucket, d.host_id, e.agent_name, v.dimension, v.value, count(*),
+    SELECT 'hour', e.hour, e.host_id, e.agent_name, v.dimension, v.value, count(*),
            count(*) FILTER (WHERE e.event_type = 'claude_code.tool_result'),
            count(*) FILTER (WHERE e.event_type = 'claude_code.tool_result' AND e.attributes->>'success' = 'true'),
            count(e.latency_ms), max(e.latency_ms),
-           count(*) FILTER (WHERE b.i = 0),
-           count(*) FILTER (WHERE b.i = 1),
-           count(*) FILTER (WHERE b.i = 2),
-           count(*) FILTER (WHERE b.i = 3),
-           count(*) FILTER (WHERE b.i = 4),
-           count(*) FILTER (WHERE b.i = 5),
-           count(*) FILTER (WHERE b.i = 6),
-           count(*) FILTER (WHERE b.i = 7),
-           count(*) FILTER (WHERE b.i = 8),
-           count(*) FILTER (WHERE b.i = 9),
-           count(*) FILTER (WHERE b.i = 10),
-           count(*) FILTER (WHERE b.i = 11),
-           count(*) FILTER (WHERE b.i = 12),
-           count(*) FILTER (WHERE b.i = 13),
-           count(*) FILTER (WHERE b.i = 14),
-           count(*) FILTER (WHERE b.i = 15),
-           count(*) FILTER (WHERE b.i = 16),
-           count(*) FILTER (WHERE b.i = 17),
-           count(*) FILTER (WHERE b.i = 18),
-           count(*) FILTER (WHERE b.i = 19),
-           count(*) FILTER (WHERE b.i = 20),
-           count(*) FILTER (WHERE b.i = 21),
-           count(*) FILTER (WHERE b.i = 22),
-           count(*) FILTER (WHERE b.i = 23),
-           count(*) FILTER (WHERE b.i = 24),
-           count(*) FILTER (WHERE b.i = 25),
-           count(*) FILTER (WHERE b.i = 26),
-           count(*) FILTER (WHERE b.i = 27),
-           count(*) FILTER (WHERE b.i = 28),
-           count(*) FILTER (WHERE b.i = 29),
-           count(*) FILTER (WHERE b.i = 30),
-           count(*) FILTER (WHERE b.i = 31),
-           count(*) FILTER (WHERE b.i = 32),
-           count(*) FILTER (WHERE b.i = 33)
-    FROM (SELECT DISTINCT host_id, bucket FROM unnest(hosts, buckets) AS u(host_id, bucket)) AS d
-    CROSS JOIN LATERAL (
-        SELECT * FROM events e
-        WHERE e.host_id = d.host_id AND e.ts >= d.bucket AND e.ts < d.bucket + span OFFSET 0) AS e
+           count(*) FILTER (WHERE e.latency_bucket = 0),
+           count(*) FILTER (WHERE e.latency_bucket = 1),
+           count(*) FILTER (WHERE e.latency_bucket = 2),
+           count(*) FILTER (WHERE e.latency_bucket = 3),
+           count(*) FILTER (WHERE e.latency_bucket = 4),
+           count(*) FILTER (WHERE e.latency_bucket = 5),
+           count(*) FILTER (WHERE e.latency_bucket = 6),
+           count(*) FILTER (WHERE e.latency_bucket = 7),
+           count(*) FILTER (WHERE e.latency_bucket = 8),
+           count(*) FILTER (WHERE e.latency_bucket = 9),
+           count(*) FILTER (WHERE e.latency_bucket = 10),
+           count(*) FILTER (WHERE e.latency_bucket = 11),
+           count(*) FILTER (WHERE e.latency_bucket = 12),
+           count(*) FILTER (WHERE e.latency_bucket = 13),
+           count(*) FILTER (WHERE e.latency_bucket = 14),
+           count(*) FILTER (WHERE e.latency_bucket = 15),
+           count(*) FILTER (WHERE e.latency_bucket = 16),
+           count(*) FILTER (WHERE e.latency_bucket = 17),
+           count(*) FILTER (WHERE e.latency_bucket = 18),
+           count(*) FILTER (WHERE e.latency_bucket = 19),
+           count(*) FILTER (WHERE e.latency_bucket = 20),
+           count(*) FILTER (WHERE e.latency_bucket = 21),
+           count(*) FILTER (WHERE e.latency_bucket = 22),
+           count(*) FILTER (WHERE e.latency_bucket = 23),
+           count(*) FILTER (WHERE e.latency_bucket = 24),
+           count(*) FILTER (WHERE e.latency_bucket = 25),
+           count(*) FILTER (WHERE e.latency_bucket = 26),
+           count(*) FILTER (WHERE e.latency_bucket = 27),
+           count(*) FILTER (WHERE e.latency_bucket = 28),
+           count(*) FILTER (WHERE e.latency_bucket = 29),
+           count(*) FILTER (WHERE e.latency_bucket = 30),
+           count(*) FILTER (WHERE e.latency_bucket = 31),
+           count(*) FILTER (WHERE e.latency_bucket = 32),
+           count(*) FILTER (WHERE e.latency_bucket = 33)
+    FROM e
     CROSS JOIN LATERAL (VALUES ('event_type', e.event_type), ('tool_name', e.tool_name),
                                ('model_tier', e.model_tier)) AS v(dimension, value)
-    CROSS JOIN LATERAL (SELECT rollup_latency_bucket(e.latency_ms) AS i) AS b
-    GROUP BY d.bucket, d.host_id, e.agent_name, v.dimension, v.value;
+    GROUP BY e.hour, e.host_id, e.agent_name, v.dimension, v.value;
 
-    DELETE FROM rollup_metrics r USING unnest(hosts, buckets) AS d(host_id, bucket)
-    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.bucket;
+    DELETE FROM rollup_metrics r USING unnest(hosts, hours) AS d(host_id, hour)
+    WHERE r.width = 'hour' AND r.host_id = d.host_id AND r.bucket = d.hour;
     INSERT INTO rollup_metrics (width, bucket, host_id, name, model, type, increase, points)
-    SELECT 'hour', d.bucket, d.host_id, m.name, m.attributes->>'model', m.attributes->>'type',
+    SELECT 'hour', rollup_hour(m.ts), m.host_id, m.name, m.attributes->>'model', m.attributes->>'type',
            sum(CASE WHEN m.temporality = 'cumulative'
                     THEN m.value - coalesce((SELECT p.value FROM otlp_metrics p
                                              WHERE p.host_id = m.host_id AND p.name = m.name AND p.ts < m.ts
@@ -392,11 +422,8 @@ BEGIN
                                              ORDER BY p.ts DESC LIMIT 1), 0)
                     ELSE m.value END),
            count(*)
-    FROM (SELECT DISTINCT host_id, bucket FROM unnest(hosts, buckets) AS u(host_id, bucket)) AS d
-    CROSS JOIN LATERAL (
-        SELECT * FROM otlp_metrics m
-        WHERE m.host_id = d.host_id AND m.ts >= d.bucket AND m.ts < d.bucket + span OFFSET 0) AS m
-    GROUP BY d.bucket, d.host_id, m.name, m.attributes->>'model', m.attributes->>'type';
+    FROM rollup_raw_metrics(hosts, hours) AS m
+    GROUP BY rollup_hour(m.ts), m.host_id, m.name, m.attributes->>'model', m.attributes->>'type';
 END
 $$;
 
@@ -409,14 +436,9 @@ DECLARE
 BEGIN
     WITH d AS (SELECT DISTINCT host_id, hour FROM unnest(hosts, hours) AS u(host_id, hour)),
     touched AS (
-        SELECT d.host_id, e.session_id FROM d CROSS JOIN LATERAL (
-            SELECT session_id FROM events e
-            WHERE e.host_id = d.host_id AND e.ts >= d.hour AND e.ts < d.hour + interval '1 hour' OFFSET 0) AS e
+        SELECT host_id, session_id FROM rollup_raw_events(hosts, hours)
         UNION
-        SELECT d.host_id, m.session_id FROM d CROSS JOIN LATERAL (
-            SELECT session_id FROM otlp_metrics m
-            WHERE m.host_id = d.host_id AND m.ts >= d.hour AND m.ts < d.hour + interval '1 hour'
-              AND m.session_id IS NOT NULL OFFSET 0) AS m
+        SELECT host_id, session_id FROM rollup_raw_metrics(hosts, hours) WHERE session_id IS NOT NULL
         UNION
         SELECT d.host_id, s.session_id FROM d CROSS JOIN LATERAL (
             SELECT session_id FROM rollup_sessions s
@@ -575,6 +597,8 @@ DECLARE
     hours timestamptz[];
 BEGIN
     PERFORM pg_advisory_xact_lock(rollup_lock_key());
+    -- Marks first: a row committed after them is seen by the rebuild below or marked again.
+    DELETE FROM rollup_dirty WHERE hour >= rollup_hour(range_from) AND hour < range_to;
     SELECT array_agg(host_id), array_agg(hour) INTO hosts, hours FROM (
         SELECT host_id, rollup_hour(ts) AS hour FROM events WHERE ts >= rollup_hour(range_from) AND ts < range_to
         UNION

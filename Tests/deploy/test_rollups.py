@@ -1,6 +1,7 @@
 """The rollups (sql/015_rollups.sql) agree with the raw rows: every dashboard panel that reads them over a range of
 days gives the numbers its raw-row branch gives for the same range, on the seeded telemetry plus late events, replayed
 events and rows inserted with plain SQL after a first fold, all folded as the collector's job folds them."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,8 +16,16 @@ DATABASE = "telemetry_rollups"
 DASHBOARDS = gf.dashboards()
 RAW_SWITCH = "rollup_width($__timeFrom(), $__timeTo())"
 ALL = ["$__all"]
-# Percentiles from the histograms lie within a bucket (a factor of 2^0.5) of percentile_cont's.
+# A percentile from the histograms lies within a bucket (a factor of 2^0.5) of the raw values around its rank:
+# percentile_cont interpolates between those two values, the histogram inside the bucket of the rank.
 BUCKET_RATIO = 2 ** 0.5
+PERCENTILE_CONT = re.compile(r"percentile_cont\((0\.\d+)\) WITHIN GROUP \(ORDER BY latency_ms\)")
+
+
+def neighbour(rounding):
+    """The raw value just below (floor) or above (ceil) a percentile's rank, in place of percentile_cont."""
+    return lambda match: (f"((array_agg(latency_ms ORDER BY latency_ms))"
+                          f"[{rounding}({match.group(1)} * (count(latency_ms) - 1))::int + 1])::float8")
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +52,7 @@ def rollups_db(pg):
         ON CONFLICT (host_id, event_id) DO NOTHING;
         INSERT INTO events (host_id, session_id, event_type, ts, agent_name, tool_name, latency_ms, event_id)
         SELECT 'bulk-loaded', 'bulk-' || (i % 3), 'agent_execution', now() - make_interval(mins => 20 * i),
-               'tool-approve', 'Grep', 30 * i, 'bulk-' || i
+               'tool-approve', 'Grep', 200 + (7 * i) % 300, 'bulk-' || i
         FROM generate_series(0, 199) AS i;
         INSERT INTO otlp_metrics (host_id, session_id, name, kind, unit, temporality, is_monotonic, start_ts, ts,
                                   value, attributes, point_id)
@@ -73,8 +82,9 @@ def aligned_range(days, unit_seconds):
 RANGES = [pytest.param(3, 3600, id="3 days, hourly"), pytest.param(12, 86400, id="12 days, daily")]
 
 
-def both_ways(pg, dashboard, title, time_range, interval, selection):
-    """The panel's rows as the dashboard reads them (rollups), and with its raw-row branch forced on."""
+def both_ways(pg, dashboard, title, time_range, interval, selection, rewrite=lambda sql: sql):
+    """The panel's rows as the dashboard reads them (rollups), and with its raw-row branch forced on (and its SQL
+    rewritten)."""
     definitions = gf.variables(DASHBOARDS[dashboard])
     variables = [Variable.from_dashboard(d, selection.get(d["name"], ALL)) for d in definitions]
     if title.startswith("variable "):
@@ -83,7 +93,7 @@ def both_ways(pg, dashboard, title, time_range, interval, selection):
         sql = next(t["rawSql"] for p, t in gf.sql_targets(DASHBOARDS[dashboard]) if p["title"] == title)
     assert RAW_SWITCH in sql or title.startswith("variable "), title
     rolled = query(pg, expand(sql, time_range, variables, interval))
-    raw_sql = sql.replace(RAW_SWITCH, "'raw'").replace("rollup_series(", "false AND rollup_series(")
+    raw_sql = rewrite(sql.replace(RAW_SWITCH, "'raw'").replace("rollup_series(", "false AND rollup_series("))
     raw = query(pg, expand(raw_sql, time_range, variables, interval))
     return rolled, raw
 
@@ -100,17 +110,20 @@ def keyed(result, key_columns):
     return {tuple(label(v) for v in row[:key_columns]): row[key_columns:] for row in result.rows}
 
 
-def assert_same(rolled, raw, key_columns, approximate=()):
+def assert_same(rolled, raw, key_columns, approximate=(), raw_above=None):
+    """Every row and value the same; the approximate columns between raw (the value below the rank) and raw_above
+    (the value above it), give or take a bucket."""
     assert rolled.names == raw.names
     rolled_rows, raw_rows = keyed(rolled, key_columns), keyed(raw, key_columns)
+    above_rows = keyed(raw_above, key_columns) if raw_above else raw_rows
     assert rolled_rows.keys() == raw_rows.keys()
     assert raw_rows, "the comparison needs rows"
     for key, values in raw_rows.items():
-        for name, expected, got in zip(rolled.names[key_columns:], values, rolled_rows[key]):
+        for name, expected, above, got in zip(rolled.names[key_columns:], values, above_rows[key], rolled_rows[key]):
             if expected is None or got is None:
                 assert expected == got, (key, name)
             elif name in approximate:
-                assert float(expected) / BUCKET_RATIO - 1 <= float(got) <= float(expected) * BUCKET_RATIO + 1, (key, name)
+                assert float(expected) / BUCKET_RATIO - 1 <= float(got) <= float(above) * BUCKET_RATIO + 1, (key, name)
             else:
                 assert float(got) == pytest.approx(float(expected), rel=1e-9, abs=1e-9), (key, name, got, expected)
 
@@ -161,8 +174,12 @@ def test_rollups_give_the_raw_numbers(pg, rollups_db, dashboard, title, key_colu
                          ids=[f"{d}:{t}" for d, t, _, _ in PERCENTILES])
 def test_percentiles_from_the_histograms_lie_within_a_bucket_of_the_raw_ones(pg, rollups_db, dashboard, title,
                                                                              key_columns, approximate, days, unit):
-    rolled, raw = both_ways(pg, dashboard, title, aligned_range(days, unit), unit, {})
-    assert_same(rolled, raw, key_columns, approximate)
+    time_range = aligned_range(days, unit)
+    rolled, below = both_ways(pg, dashboard, title, time_range, unit, {},
+                              lambda sql: PERCENTILE_CONT.sub(neighbour("floor"), sql))
+    _, above = both_ways(pg, dashboard, title, time_range, unit, {},
+                         lambda sql: PERCENTILE_CONT.sub(neighbour("ceil"), sql))
+    assert_same(rolled, below, key_columns, approximate, above)
 
 
 def test_claude_codes_recent_sessions_are_the_raw_sessions_with_their_requests_cost_and_tool_runs(pg, rollups_db):
