@@ -122,9 +122,11 @@ SELECT s.host_id, s.session_id, s.agent_name,
        s.started + interval '31 minutes', s.started, s.started + interval '31 minutes'
 FROM (SELECT * FROM bench_sessions ORDER BY started DESC LIMIT :transcripts) AS s;
 
--- The rollups (sql/015_rollups.sql): every insert above marked its (host, hour) pairs, and this folds them all, as
--- the collector's rollup job would in its first minutes.
-SELECT rollups_fold(1000000000);
+-- The rollups (sql/015_rollups.sql): every insert above marked its (host, hour) pairs; rebuilding them a day at a
+-- time, as `collector rollups refresh` does, reads each day's rows once (the job's batches read them by index).
+SELECT rollups_refresh(d, d + interval '24 hours')
+FROM generate_series(rollup_day(now()) - make_interval(days => :days + 2), now(), interval '24 hours') AS d;
+SELECT rollups_fold(1000);
 
 VACUUM (ANALYZE) events;
 VACUUM (ANALYZE) otlp_metrics;
