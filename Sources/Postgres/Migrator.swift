@@ -2,12 +2,43 @@ import Glibc
 
 /// Applies the numbered `.sql` files of a folder in order, each once, each in its own transaction, recorded in
 /// `schema_migrations`. An advisory lock makes concurrent starts safe: the second waits, then finds nothing to do.
+/// A file whose first line is `outsideTransactionMarker` runs statement by statement outside a transaction instead,
+/// for what PostgreSQL refuses inside one (CREATE INDEX CONCURRENTLY, which builds an index without blocking writes).
 public struct Migrator: Sendable {
     public struct Migration: Sendable, Equatable {
         public let version: String
         public let fileName: String
         public let sql: String
+
+        public init(version: String, fileName: String, sql: String) {
+            self.version = version
+            self.fileName = fileName
+            self.sql = sql
+        }
+
+        public var runsOutsideTransaction: Bool { sql.hasPrefix(Migrator.outsideTransactionMarker) }
+
+        /// The statements of a file that runs outside a transaction: each ends with a semicolon at the end of a line
+        /// (no function bodies or DO blocks there). A failure part-way leaves the statements before it done and the
+        /// file unrecorded, so that each must be safe to run again (IF NOT EXISTS).
+        public var statements: [String] {
+            var statements: [String] = []
+            var current: [Substring] = []
+            for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+                let trimmed = line.trimmingTrailingWhitespace
+                if trimmed.drop(while: { $0 == " " }).hasPrefix("--") || trimmed.isEmpty { continue }
+                current.append(trimmed)
+                if trimmed.hasSuffix(";") {
+                    statements.append(current.joined(separator: "\n"))
+                    current = []
+                }
+            }
+            if !current.isEmpty { statements.append(current.joined(separator: "\n")) }
+            return statements
+        }
     }
+
+    public static let outsideTransactionMarker = "-- migrate: outside a transaction"
 
     public let directory: String
 
@@ -72,10 +103,15 @@ public struct Migrator: Sendable {
             var appliedNow: [String] = []
             for migration in all where !applied.contains(migration.version) {
                 do {
-                    try connection.transaction { connection throws(PostgresError) in
-                        try connection.execute(migration.sql)
-                        try connection.execute("INSERT INTO schema_migrations (version, file_name) VALUES ($1, $2)",
-                                               [.text(migration.version), .text(migration.fileName)])
+                    let record = "INSERT INTO schema_migrations (version, file_name) VALUES ($1, $2)"
+                    if migration.runsOutsideTransaction {
+                        for statement in migration.statements { try connection.execute(statement) }
+                        try connection.execute(record, [.text(migration.version), .text(migration.fileName)])
+                    } else {
+                        try connection.transaction { connection throws(PostgresError) in
+                            try connection.execute(migration.sql)
+                            try connection.execute(record, [.text(migration.version), .text(migration.fileName)])
+                        }
                     }
                     appliedNow.append(migration.fileName)
                 } catch {
@@ -113,4 +149,14 @@ public struct Migrator: Sendable {
 public struct MigrationError: Error, CustomStringConvertible, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Substring {
+    var trimmingTrailingWhitespace: Substring {
+        var end = endIndex
+        while end > startIndex, let last = self[..<end].last, last == " " || last == "\t" || last == "\r" {
+            end = index(before: end)
+        }
+        return self[..<end]
+    }
 }

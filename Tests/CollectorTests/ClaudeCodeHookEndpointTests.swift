@@ -69,11 +69,15 @@ struct ClaudeCodeHookEndpointTests {
                          ["UserPromptSubmit", "run echo hello", "t"]])
     }
 
-    @Test("A hook call sent twice (Claude Code retried, or two hooks fired) is stored once when it has a tool_use_id")
-    func idempotent() throws {
+    @Test("A hook call sent twice keeps one eventId from its tool_use_id, but its time of receipt makes it two events")
+    func sentTwiceIsTwoEventsOfOneID() throws {
+        // An event is the same event by host, eventId and timestamp (the partitioned table's key, migration 013); a
+        // hook call carries no time of its own, so two deliveries are two events a reader can tell apart by eventId.
+        // A spool replay keeps the time of receipt and is skipped (TelemetryPartitionsTests).
         #expect(try postFixture("PreToolUse").status == 200)
         #expect(try postFixture("PreToolUse").status == 200)
-        #expect(try collector.count() == 1)
+        #expect(try collector.count() == 2)
+        #expect(try collector.query("SELECT count(DISTINCT event_id) FROM events").firstValue() == "1")
     }
 
     @Test("tool_response and tool_input over HOOK_FIELD_MAX_BYTES are cut, and the cut recorded with the original size")

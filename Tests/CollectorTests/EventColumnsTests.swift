@@ -9,7 +9,7 @@ struct EventColumnsTests {
         let sql = EventColumns.insert.sql
         #expect(sql.hasPrefix("INSERT INTO events (host_id, session_id, event_type, ts, agent_name, decision, decision_reason, tool_name, model_tier, latency_ms, event_id, attributes)"))
         #expect(sql.contains("unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int4[], $11::text[], $12::jsonb[])"))
-        #expect(sql.hasSuffix("ON CONFLICT (host_id, event_id) DO NOTHING"))
+        #expect(sql.hasSuffix("ON CONFLICT (host_id, event_id, ts) DO NOTHING"))
         #expect(EventColumns().parameters.count == EventColumn.allCases.count)
     }
 

@@ -38,13 +38,22 @@ struct RollupFolderTests {
             """).firstValue() ?? "") ?? -1
     }
 
+    /// A collector whose partition keeper has made the partitions of the days around now: rows inserted before
+    /// that wait in the default partition and are moved when their partition is made, which a fold running at that
+    /// moment would not see (the move itself marks nothing).
+    static func collectorWithPartitions(_ configure: @escaping (inout Settings) -> Void) throws -> CollectorHarness {
+        let collector = try CollectorHarness(configure: configure)
+        #expect(eventually { (try? collector.service.partitionKeeper.createMissing()) == 0 })
+        return collector
+    }
+
     static func rolledEvents(_ collector: CollectorHarness) throws -> Int {
         Int(try collector.query("SELECT coalesce(sum(events), 0) FROM rollup_events WHERE width = 'hour'").firstValue() ?? "") ?? -1
     }
 
     @Test("Rows inserted with plain SQL, late events and replayed batches are folded by the job on its own, once each")
     func jobFoldsEverythingOnce() throws {
-        let collector = try CollectorHarness { $0.rollupInterval = .seconds(1) }
+        let collector = try Self.collectorWithPartitions { $0.rollupInterval = .seconds(1) }
         _ = try collector.query("""
             INSERT INTO events (host_id, session_id, event_type, ts, decision, latency_ms)
             SELECT 'seeded', 's' || (i % 3), CASE WHEN i % 5 = 0 THEN 'tool_error' ELSE 'PreToolUse' END,
@@ -69,7 +78,7 @@ struct RollupFolderTests {
 
     @Test("Folding again, or refreshing a range, changes nothing")
     func foldingIsIdempotent() throws {
-        let collector = try CollectorHarness { $0.rollupInterval = .seconds(60_000) }
+        let collector = try Self.collectorWithPartitions { $0.rollupInterval = .seconds(60_000) }
         _ = try collector.query("""
             INSERT INTO events (host_id, session_id, event_type, ts, latency_ms)
             SELECT 'h' || (i % 4), 's' || (i % 9), 'agent_execution', now() - i * interval '13 minutes', i
@@ -87,7 +96,7 @@ struct RollupFolderTests {
 
     @Test("A refresh rebuilds a range loaded with the trigger off, and forgets rows deleted by hand")
     func refreshRebuildsARange() throws {
-        let collector = try CollectorHarness { $0.rollupInterval = .seconds(60_000) }
+        let collector = try Self.collectorWithPartitions { $0.rollupInterval = .seconds(60_000) }
         _ = try collector.query("ALTER TABLE events DISABLE TRIGGER events_rollup_dirty")
         _ = try collector.query("""
             INSERT INTO events (host_id, session_id, event_type, ts)

@@ -31,7 +31,7 @@ struct SpanColumnsTests {
     @Test("The insert names every column once, and a row's fields land in their own columns")
     func rowsLandByName() throws {
         #expect(SpanColumns(hostID: "laptop").parameters.count == SpanColumn.allCases.count)
-        #expect(SpanColumns.insert.sql.hasSuffix("ON CONFLICT (host_id, trace_id, span_id) DO NOTHING"))
+        #expect(SpanColumns.insert.sql.hasSuffix("ON CONFLICT (host_id, trace_id, span_id, start_ts) DO NOTHING"))
         let collector = try CollectorHarness()
         var columns = SpanColumns(hostID: "laptop")
         columns.append(Self.row())

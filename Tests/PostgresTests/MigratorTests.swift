@@ -181,4 +181,42 @@ struct MigratorTests {
         try Migrator(directory: folder.path).migrate(connection)
         #expect(try connection.integer("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()") == 0)
     }
+
+    @Test("A file marked to run outside a transaction runs statement by statement, so an index builds concurrently")
+    func outsideTransaction() throws {
+        let folder = try MigrationFolder([
+            "001_table.sql": "CREATE TABLE items (id int, at timestamptz);\nINSERT INTO items VALUES (1, now());",
+            "002_index.sql": """
+                \(Migrator.outsideTransactionMarker)
+                -- Without the marker, PostgreSQL refuses this inside the migration's transaction.
+                CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS items_id_at
+                    ON items (id, at);
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS items_at ON items (at);
+
+                """,
+        ])
+        let connection = try connect(try freshDatabaseURL())
+        #expect(try Migrator(directory: folder.path).migrate(connection) == ["001_table.sql", "002_index.sql"])
+        #expect(try connection.integer("""
+            SELECT count(*) FROM pg_index WHERE indexrelid IN ('items_id_at'::regclass, 'items_at'::regclass) AND indisvalid
+            """) == 2)
+        #expect(try connection.execute("SELECT version FROM schema_migrations ORDER BY 1").rows == [["001"], ["002"]])
+        #expect(connection.isIdle)
+    }
+
+    @Test("A file that runs outside a transaction is cut into statements at semicolons that end a line, comments left out")
+    func statementsOfAFile() {
+        let migration = Migrator.Migration(version: "012", fileName: "012_x.sql", sql: """
+            \(Migrator.outsideTransactionMarker)
+            -- a comment; with a semicolon
+            CREATE INDEX CONCURRENTLY a ON t (x);  \t
+            CREATE INDEX CONCURRENTLY b
+                ON t (y);
+            SELECT 'no semicolon at the end'
+            """)
+        #expect(migration.runsOutsideTransaction)
+        #expect(migration.statements == ["CREATE INDEX CONCURRENTLY a ON t (x);", "CREATE INDEX CONCURRENTLY b\n    ON t (y);",
+                                         "SELECT 'no semicolon at the end'"])
+        #expect(!Migrator.Migration(version: "1", fileName: "1.sql", sql: "SELECT 1;").runsOutsideTransaction)
+    }
 }

@@ -28,10 +28,15 @@ def create_database(cluster, name):
     cluster.run_sql(f"CREATE DATABASE {name} OWNER {MIGRATOR};")
 
 
+OUTSIDE_TRANSACTION = "-- migrate: outside a transaction"  # Sources/Postgres/Migrator.swift
+
+
 def apply_migrations(cluster, database, files=None):
-    """Each file in one transaction, in file-name order: how the collector applies them."""
+    """Each file in one transaction, in file-name order: how the collector applies them (a file marked to run
+    outside a transaction, statement by statement, as psql does without -1)."""
     for path in files or migrations():
-        cluster.run_file(str(path), database, user=MIGRATOR)
+        cluster.run_file(str(path), database, user=MIGRATOR,
+                         single_transaction=not path.read_text().startswith(OUTSIDE_TRANSACTION))
 
 
 def fold_rollups(cluster, database):

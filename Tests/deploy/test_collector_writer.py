@@ -41,7 +41,7 @@ EVENTS_INSERT = """
                          '{2024-01-15T10:30:00Z,2020-01-01T00:00:00Z}'::timestamptz[], '{a,a}'::text[],
                          '{APPROVED,NULL}'::text[], '{NULL,NULL}'::text[], '{Bash,NULL}'::text[], '{150,NULL}'::int4[],
                          '{haiku,NULL}'::text[], '{EVENT-1,EVENT-2}'::text[], '{"{}","{}"}'::jsonb[])
-    ON CONFLICT (host_id, event_id) DO NOTHING"""
+    ON CONFLICT (host_id, event_id, ts) DO NOTHING"""
 TRANSCRIPT_UPSERT = """
     INSERT INTO transcripts (host_id, session_id, agent_name, transcript, metadata, size_bytes, received_at)
     VALUES ('laptop', '{session}', 'claude-code', '[1]', '{{}}', 3, '{received}')
@@ -54,8 +54,9 @@ TRANSCRIPT_UPSERT = """
 
 def test_writer_inserts_events_and_is_told_which_were_duplicates(pg, writer_db):
     as_writer(pg, EVENTS_INSERT.replace("EVENT", "w1") + ";")
-    returned = as_writer(pg, EVENTS_INSERT.replace("EVENT", "w1").replace("'{w1-1,", "'{w1-3,") + " RETURNING host_id, event_id;")
-    assert returned.split() == ["laptop|w1-3"]
+    returned = as_writer(pg, EVENTS_INSERT.replace("EVENT", "w1").replace("'{w1-1,", "'{w1-3,")
+                         + " RETURNING host_id, event_id, ((extract(epoch FROM ts) - 946684800) * 1000000)::int8;")
+    assert returned.split() == ["laptop|w1-3|758629800000000"]
 
 
 def test_writer_upserts_a_transcript_and_a_late_older_upload_changes_nothing(pg, writer_db):
@@ -73,7 +74,7 @@ def test_writer_inserts_otlp_metric_points_once(pg, writer_db):
                                        '{USD}'::text[], '{delta}'::text[], '{t}'::bool[], '{NULL}'::timestamptz[],
                                        '{2024-01-15T10:30:00Z}'::timestamptz[], '{0.5}'::float8[], '{NULL}'::jsonb[],
                                        '{"{}"}'::jsonb[], '{"{}"}'::jsonb[], '{w3}'::text[])
-        ON CONFLICT (host_id, point_id) DO NOTHING;"""
+        ON CONFLICT (host_id, point_id, ts) DO NOTHING;"""
     as_writer(pg, insert)
     as_writer(pg, insert)
     assert pg.query("SELECT count(*) FROM otlp_metrics WHERE point_id = 'w3'", writer_db, "postgres").rows == [["1"]]
@@ -114,16 +115,39 @@ def test_writer_reads_whole_events_as_the_read_api_does(pg, writer_db):
     assert read.split() == ["5"]
 
 
+def test_writer_creates_partitions_ahead_through_the_owners_function(pg, writer_db):
+    """PartitionKeeper: the writer may create no table, only call the function (SECURITY DEFINER) that makes them."""
+    made = as_writer(pg, """
+        SELECT set_config('lock_timeout', '200ms', true);
+        SELECT telemetry_partitions_create('events', date_trunc('day', now(), 'UTC') + make_interval(days => 20),
+                                           date_trunc('day', now(), 'UTC') + make_interval(days => 22));""")
+    assert made.split()[-1] == "2"
+    owners = pg.query("""
+        SELECT DISTINCT pg_get_userbyid(c.relowner) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'events'::regclass""", writer_db, "postgres").rows
+    assert owners == [[db.MIGRATOR]]
+    with pytest.raises(QueryError, match="is not a time-partitioned telemetry table"):
+        as_writer(pg, "SELECT telemetry_partitions_create('api_keys', now(), now() + interval '1 day');")
+
+
 def test_writer_deletes_what_retention_expires(pg, writer_db):
+    """RetentionSweeper: expired partitions dropped and the straddling ones deleted from, through the owner's
+    functions; transcripts deleted directly."""
     as_writer(pg, EVENTS_INSERT.replace("EVENT", "w4") + ";")
     as_writer(pg, TRANSCRIPT_UPSERT.format(session="w4", received="2024-01-01T00:00:00Z") + ";")
     pg.run_sql("UPDATE transcripts SET updated_at = '2020-01-01' WHERE session_id = 'w4';", writer_db)
-    as_writer(pg, """
-        DELETE FROM events WHERE ctid IN (
-            SELECT ctid FROM events WHERE ts < now() - make_interval(days => 365) LIMIT 5000);
+    pg.run_sql("SELECT telemetry_partitions_create('events', '2024-01-15', '2024-01-16');", writer_db, db.MIGRATOR)
+    as_writer(pg, EVENTS_INSERT.replace("EVENT", "w5") + ";")
+    dropped = as_writer(pg, """
+        SELECT set_config('lock_timeout', '200ms', true);
+        SELECT telemetry_partitions_drop_oldest('events', now() - make_interval(days => 365));""")
+    assert dropped.split()[-1] == "events_p20240115"
+    deleted = as_writer(pg, """
+        SELECT telemetry_delete_before('events', now() - make_interval(days => 365), 5000);
         DELETE FROM transcripts WHERE ctid IN (
             SELECT ctid FROM transcripts WHERE updated_at < now() - make_interval(days => 365) LIMIT 5000);""")
-    left = pg.query("SELECT (SELECT count(*) FROM events WHERE event_id = 'w4-2'), "
+    assert int(deleted.split()[0]) >= 2
+    left = pg.query("SELECT (SELECT count(*) FROM events WHERE event_id IN ('w4-1', 'w4-2', 'w5-1', 'w5-2')), "
                     "(SELECT count(*) FROM transcripts WHERE session_id = 'w4')", writer_db, "postgres").rows
     assert left == [["0", "0"]]
 
@@ -161,6 +185,15 @@ FORBIDDEN = [
     # Changing what it only inserts, or the keys beyond their use and revocation.
     ("UPDATE events SET decision = 'APPROVED'", "permission denied for table events"),
     ("DELETE FROM otlp_metrics", "permission denied for table otlp_metrics"),
+    # Retention goes through the owner's functions (migration 013), never a DELETE or DROP of its own.
+    ("DELETE FROM events", "permission denied for table events"),
+    ("DROP TABLE events_default", "must be owner of table events_default"),
+    ("INSERT INTO events_default (host_id, session_id, event_type, ts) VALUES ('a', 'b', 'c', now())",
+     "permission denied for table events_default"),
+    ("SELECT telemetry_partition_bounds('events')", "permission denied for function telemetry_partition_bounds"),
+    # Retention through the functions keeps at least a day.
+    ("SELECT telemetry_partitions_drop_oldest('events', now())", "retention cutoff .* is later than a day ago"),
+    ("SELECT telemetry_delete_before('events', 'infinity', 10)", "retention cutoff .* is later than a day ago"),
     ("UPDATE api_keys SET host_id = 'intruder'", "permission denied for table api_keys"),
     ("DELETE FROM api_keys", "permission denied for table api_keys"),
     ("TRUNCATE events", "permission denied for table events"),
@@ -204,17 +237,18 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
                      AND has_column_privilege('collector_writer', c.oid, a.attnum, p)
                    ORDER BY p, a.attnum), ',') AS columns
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND NOT c.relispartition
         ORDER BY 1""", writer_db, "postgres").rows
     assert {name: (whole or "", columns or "") for name, whole, columns in rows} == {
         "api_keys": ("SELECT", "INSERT(key_hash),INSERT(host_id),INSERT(description),INSERT(scope),"
                                "UPDATE(revoked_at),UPDATE(last_used_at)"),
         "database_identity": ("SELECT", ""),
-        # The read API (migration 007) queries and exports whole events (retention's ctid among them).
-        "events": ("SELECT,INSERT,DELETE", ""),
+        # The read API (migration 007) queries and exports whole events; retention deletes through functions (013).
+        "events": ("SELECT,INSERT", ""),
         # The read API prices tokens (migration 008).
         "model_prices": ("SELECT", ""),
-        "otlp_metrics": ("INSERT", "SELECT(host_id),SELECT(point_id)"),
+        # INSERT ... ON CONFLICT (host_id, point_id, ts) DO NOTHING (migration 014).
+        "otlp_metrics": ("INSERT", "SELECT(host_id),SELECT(ts),SELECT(point_id)"),
         # The rollups (migration 015) are written by functions that run as their owner: the writer holds nothing
         # on these tables, only EXECUTE on rollups_fold, rollups_refresh and rollups_oldest.
         "rollup_dirty": ("", ""),
@@ -223,8 +257,8 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
         "rollup_metrics": ("", ""),
         "rollup_sessions": ("", ""),
         "schema_migrations": ("SELECT", ""),
-        # OTLP spans: INSERT ... ON CONFLICT (host_id, trace_id, span_id) DO NOTHING (migration 009).
-        "spans": ("INSERT", "SELECT(host_id),SELECT(trace_id),SELECT(span_id)"),
+        # OTLP spans: INSERT ... ON CONFLICT (host_id, trace_id, span_id, start_ts) DO NOTHING (migrations 009, 014).
+        "spans": ("INSERT", "SELECT(host_id),SELECT(trace_id),SELECT(span_id),SELECT(start_ts)"),
         "transcripts": ("SELECT,INSERT,DELETE", "UPDATE(agent_name),UPDATE(transcript),UPDATE(metadata),"
                                                 "UPDATE(size_bytes),UPDATE(received_at),UPDATE(updated_at)"),
     }
@@ -294,3 +328,25 @@ def test_the_real_collector_serves_as_the_writer_on_a_migrated_database(pg, writ
         assert rows == [["3"]]
     finally:
         collector.stop()
+
+
+def test_writer_holds_nothing_on_any_partition_and_only_the_partition_functions(pg, writer_db):
+    """Rows are written and read through the partitioned parents; the partitions themselves are the owner's. Of the
+    functions, the writer may run exactly the three the collector calls."""
+    partitions = pg.query("""
+        SELECT c.relname FROM pg_class c
+        WHERE c.relispartition AND c.relnamespace = 'public'::regnamespace
+          AND (has_table_privilege('collector_writer', c.oid, 'SELECT,INSERT,UPDATE,DELETE,TRUNCATE,REFERENCES,TRIGGER')
+               OR has_any_column_privilege('collector_writer', c.oid, 'SELECT,INSERT,UPDATE,REFERENCES'))""",
+                          writer_db, "postgres").rows
+    assert partitions == []
+    functions = pg.query("""
+        SELECT p.proname, p.prosecdef, pg_get_userbyid(p.proowner), array_to_string(p.proconfig, ' ')
+        FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+          AND has_function_privilege('collector_writer', p.oid, 'EXECUTE') AND p.proname LIKE 'telemetry%'
+        ORDER BY 1""", writer_db, "postgres").rows
+    assert [row[0] for row in functions] == ["telemetry_delete_before", "telemetry_partitions_create",
+                                             "telemetry_partitions_drop_oldest"]
+    for name, security_definer, owner, config in functions:
+        assert security_definer == "t" and owner == db.MIGRATOR, name
+        assert "search_path=public, pg_temp" in config, (name, config)

@@ -49,7 +49,7 @@ def rollups_db(pg):
         UNION ALL
         SELECT 'ci-runner', 'ci-build-now', 'agent_execution', now() - interval '2 minutes', 'tool-approve',
                'APPROVED', 'Read', 42, 'haiku', 'replay-new'
-        ON CONFLICT (host_id, event_id) DO NOTHING;
+        ON CONFLICT (host_id, event_id, ts) DO NOTHING;
         INSERT INTO events (host_id, session_id, event_type, ts, agent_name, tool_name, latency_ms, event_id)
         SELECT 'bulk-loaded', 'bulk-' || (i % 3), 'agent_execution', now() - make_interval(mins => 20 * i),
                'tool-approve', 'Grep', 200 + (7 * i) % 300, 'bulk-' || i

@@ -1,4 +1,5 @@
--- Disk taken by each telemetry and rollup table and its indexes, in all and per row (bytes). Heap includes TOAST.
+-- Disk taken by each telemetry and rollup table and its indexes, in all and per row (bytes). Heap includes TOAST. A
+-- partitioned table's figures are the sums over its partitions.
 \pset footer off
 \pset format aligned
 \pset tuples_only off
@@ -17,19 +18,26 @@ WITH tables AS (
       AND c.relnamespace = current_schema()::regnamespace
 )
 SELECT relname AS "table", row_count AS "rows",
-       pg_size_pretty(pg_table_size(oid)) AS heap,
-       pg_size_pretty(pg_indexes_size(oid)) AS indexes,
-       round(pg_table_size(oid)::numeric / nullif(row_count, 0)) AS "heap B/row",
-       round(pg_indexes_size(oid)::numeric / nullif(row_count, 0)) AS "index B/row",
-       round(pg_total_relation_size(oid)::numeric / nullif(row_count, 0)) AS "total B/row",
-       round(pg_total_relation_size(oid)::numeric / nullif(events_rows, 0)) AS "B per event"
+       pg_size_pretty(heap) AS heap,
+       pg_size_pretty(indexes) AS indexes,
+       round(heap::numeric / nullif(row_count, 0)) AS "heap B/row",
+       round(indexes::numeric / nullif(row_count, 0)) AS "index B/row",
+       round((heap + indexes)::numeric / nullif(row_count, 0)) AS "total B/row",
+       round((heap + indexes)::numeric / nullif(events_rows, 0)) AS "B per event"
 FROM tables
+CROSS JOIN LATERAL (SELECT sum(pg_table_size(relid)) AS heap, sum(pg_indexes_size(relid)) AS indexes
+                    FROM (SELECT relid FROM pg_partition_tree(tables.oid) UNION SELECT tables.oid) AS tree) AS sizes
 ORDER BY relname;
 
-SELECT i.indexrelid::regclass AS "index", pg_size_pretty(pg_relation_size(i.indexrelid)) AS size,
-       round(pg_relation_size(i.indexrelid)::numeric / nullif(c.reltuples, 0)::numeric, 1) AS "B/row"
+SELECT i.indexrelid::regclass AS "index", pg_size_pretty(sizes.bytes) AS size,
+       round(sizes.bytes::numeric / nullif(sizes.table_rows, 0)::numeric, 1) AS "B/row"
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
+CROSS JOIN LATERAL (SELECT sum(pg_relation_size(t.relid)) AS bytes,
+                           (SELECT sum(greatest(p.reltuples, 0)) FROM pg_class p
+                            WHERE p.relkind = 'r'
+                              AND p.oid IN (SELECT relid FROM pg_partition_tree(c.oid) UNION SELECT c.oid)) AS table_rows
+                    FROM (SELECT relid FROM pg_partition_tree(i.indexrelid) UNION SELECT i.indexrelid) AS t) AS sizes
 WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts', 'rollup_events', 'rollup_event_dims', 'rollup_metrics',
                     'rollup_sessions')
   AND c.relnamespace = current_schema()::regnamespace

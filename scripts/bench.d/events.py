@@ -213,7 +213,7 @@ def main():
     pgbench = commands.add_parser("pgbench")
     pgbench.add_argument("--rows", type=int, default=100)
     pgbench.add_argument("--scripts", type=int, default=8)
-    pgbench.add_argument("--conflict", default="ON CONFLICT (host_id, event_id) DO NOTHING")
+    pgbench.add_argument("--conflict", default="ON CONFLICT (host_id, event_id, ts) DO NOTHING")
     pgbench.add_argument("--out-dir", required=True)
     copy = commands.add_parser("copy")
     copy.add_argument("--rows", type=int, default=1_000_000)

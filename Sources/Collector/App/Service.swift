@@ -20,6 +20,8 @@ public final class Service: Sendable {
     let spool: DiskSpool?
     /// Internal for tests that drive a sweep by hand.
     let retention: RetentionSweeper
+    /// Internal for tests that create partitions by hand.
+    let partitionKeeper: PartitionKeeper
     /// Internal for tests that fold by hand.
     let rollups: RollupFolder
     private let server: HTTPServer
@@ -41,8 +43,14 @@ public final class Service: Sendable {
         readWorkers = WorkerPool(name: "db-reader", threads: settings.readPoolSize, maxQueuedJobs: settings.readQueueMaxJobs)
         ingest = IngestWriter(pool: pool, spool: spool, writers: settings.ingestWriters, maxGroupEvents: settings.groupCommitMaxEvents,
                               maxQueuedEvents: settings.ingestQueueMaxEvents, metrics: metrics, logger: logger)
-        retention = RetentionSweeper(pool: pool, eventDays: settings.retentionDays, transcriptDays: settings.transcriptRetentionDays,
-                                     interval: settings.retentionInterval, batchRows: settings.retentionBatchRows, logger: logger)
+        retention = RetentionSweeper(pool: pool, telemetryDays: settings.retentionDays, transcriptDays: settings.transcriptRetentionDays,
+                                     interval: settings.retentionInterval, batchRows: settings.retentionBatchRows,
+                                     lockTimeout: settings.partitionLockTimeout, lockRetries: settings.partitionLockRetries,
+                                     logger: logger)
+        partitionKeeper = PartitionKeeper(pool: pool, daysAhead: settings.partitionDaysAhead, daysBehind: settings.partitionDaysBehind,
+                                          retentionDays: settings.retentionDays, interval: settings.partitionInterval,
+                                          lockTimeout: settings.partitionLockTimeout, lockRetries: settings.partitionLockRetries,
+                                          logger: logger)
         rollups = RollupFolder(database: settings.database, interval: settings.rollupInterval,
                                batchHours: settings.rollupBatchHours, logger: logger)
         keyWatcher = KeyWatcher(store: keys, database: settings.database, refreshInterval: settings.keyRefreshInterval,
@@ -83,6 +91,7 @@ public final class Service: Sendable {
             throw ServiceError("cannot listen on \(settings.metricsHost):\(settings.metricsPort) for /metrics: \(error). "
                                + "Another process may use the port: choose another with METRICS_PORT, or 0 to turn it off.")
         }
+        partitionKeeper.start()
         retention.start()
         rollups.start()
         logger.info("collector listening", metadata: ["host": "\(settings.server.host)", "port": "\(server.port)"])
@@ -106,6 +115,7 @@ public final class Service: Sendable {
         ingest.shutdown()
         spool?.stop()
         keyWatcher.stop()
+        partitionKeeper.stop()
         retention.stop()
         rollups.stop()
         workers.shutdown()

@@ -138,10 +138,16 @@ public struct SettingDefinition: Sendable {
         .integer("INGEST_QUEUE_MAX_EVENTS", .count, "Events waiting for a writer before new batches get 503.", \.ingestQueueMaxEvents, minimum: 1),
         .integer("RATE_LIMIT_EVENTS_PER_MINUTE", .eventsPerMinute, "Events one host may send per minute (a token bucket: a minute's worth at once, then steadily); over it, 429. 0 turns it off.", \.rateLimitEventsPerMinute),
 
-        .integer("RETENTION_DAYS", .days, "Events older than this many days (by their timestamp) are deleted in the background. 0 keeps everything.", \.retentionDays),
+        .integer("RETENTION_DAYS", .days, "Events, OTLP metric points and spans older than this many days (by their timestamp) are removed in the background: whole partitions dropped, the one straddling the cutoff deleted from in batches. 0 keeps everything.", \.retentionDays),
         .integer("TRANSCRIPT_RETENTION_DAYS", .days, "Transcripts not updated for this many days are deleted in the background. 0 keeps everything.", \.transcriptRetentionDays),
         .duration("RETENTION_INTERVAL_MINUTES", .minutes, "How often the retention sweep runs.", \.retentionInterval, minimum: 1),
         .integer("RETENTION_BATCH_ROWS", .count, "Rows one retention DELETE removes; each batch is its own short transaction.", \.retentionBatchRows, minimum: 1),
+
+        .integer("PARTITION_DAYS_AHEAD", .days, "Days ahead for which the time partitions of events, metrics and spans are kept created; a row dated later waits in the default partition.", \.partitionDaysAhead, minimum: 1, maximum: 366),
+        .integer("PARTITION_DAYS_BEHIND", .days, "Days back for which missing partitions are created (at most RETENTION_DAYS); a row dated earlier, where no partition is, lands in the default partition.", \.partitionDaysBehind, maximum: 3660),
+        .duration("PARTITION_INTERVAL_MINUTES", .minutes, "How often the partitions ahead are created.", \.partitionInterval, minimum: 1),
+        .duration("PARTITION_LOCK_TIMEOUT_MS", .milliseconds, "lock_timeout of each partition creation and drop, which lock a table for a moment: the longest an insert may queue behind one.", \.partitionLockTimeout, minimum: 1),
+        .integer("PARTITION_LOCK_RETRIES", .count, "Tries of a partition creation or drop whose lock was busy, each after a pause of PARTITION_LOCK_TIMEOUT_MS, before it waits for the next round.", \.partitionLockRetries),
 
         .duration("ROLLUP_INTERVAL_SECONDS", .seconds, "How often the rollup job folds new rows into the dashboards' hourly and daily rollups.", \.rollupInterval, minimum: 1),
         .integer("ROLLUP_BATCH_HOURS", .count, "Most (host, hour) pairs one rollup transaction recomputes from the raw rows.", \.rollupBatchHours, minimum: 1),

@@ -56,6 +56,12 @@ public struct Settings: Sendable {
     public var retentionInterval: Duration = .seconds(600)
     public var retentionBatchRows = 5000
 
+    public var partitionDaysAhead = 7
+    public var partitionDaysBehind = 7
+    public var partitionInterval: Duration = .seconds(3600)
+    public var partitionLockTimeout: Duration = .milliseconds(200)
+    public var partitionLockRetries = 10
+
     public var rollupInterval: Duration = .seconds(10)
     public var rollupBatchHours = 200
 

@@ -2,7 +2,8 @@ import JSON
 
 /// One Claude Code hook call (the JSON a hook gets: `session_id`, `hook_event_name`, `tool_name`, ...) as one
 /// event. `hook_event_name` is the event type, `session_id` the session, `tool_name` the tool, `duration_ms`
-/// the latency; `tool_use_id` plus the hook name is the idempotency key. Everything else is kept in
+/// the latency; `tool_use_id` plus the hook name is the event's id. The time is that of receipt (a hook call carries
+/// none), so a call delivered twice is two events of one id; a spool replay keeps it and is skipped. Everything else is kept in
 /// `attributes`, each value longer than `fieldMaxBytes` cut, with `<field>_truncated` holding its original size.
 struct ClaudeCodeHookDecoder: Sendable {
     /// The agent name hook events are stored under.

@@ -4,8 +4,9 @@ import Postgres
 struct EventBatch: Sendable {
     let hostID: String
     var columns = EventColumns()
-    /// Each event's idempotency key: to skip a repeat within the request, and to tell inserted from duplicate.
-    private(set) var eventIDs: Set<String> = []
+    /// Each event's id and timestamp: the id skips a repeat within the request, both tell inserted from duplicate
+    /// (the table's key is host, id and timestamp).
+    private(set) var timestampsByEventID: [String: Int64] = [:]
     /// Events dropped because an earlier event of the same request had the same eventId.
     var duplicatesWithinRequest = 0
 
@@ -15,14 +16,18 @@ struct EventBatch: Sendable {
 
     var count: Int { columns.count }
 
+    var eventIDs: Set<String> { Set(timestampsByEventID.keys) }
+
     /// Adds one validated event, giving it an id if it has none. A repeat of an eventId already in this batch
     /// is counted, not added.
     mutating func append(_ row: EventRow) {
         let eventID = row.eventID ?? EventID.generate()
-        guard eventIDs.insert(String(decoding: eventID, as: UTF8.self)).inserted else {
+        let key = String(decoding: eventID, as: UTF8.self)
+        guard timestampsByEventID[key] == nil else {
             duplicatesWithinRequest += 1
             return
         }
+        timestampsByEventID[key] = row.timestamp
         columns.update(.hostID) { $0.appendText(hostID.utf8) }
         columns.update(.sessionID) { $0.appendText(row.sessionID) }
         columns.update(.eventType) { $0.appendText(row.eventType) }

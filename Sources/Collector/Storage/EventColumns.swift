@@ -57,11 +57,15 @@ struct EventColumns: Sendable {
         arrays.map { $0.parameter() }
     }
 
+    /// What makes an event the same event: its host, id and timestamp (the unique key of the partitioned table
+    /// includes its partition column, migration 013). A replay carries the id and timestamp it was first sent with.
+    static let conflictTarget = "(host_id, event_id, ts)"
+
     /// One statement for a whole group: the arrays are unnested side by side into rows; an event whose
-    /// (host, eventId) is stored already is skipped.
+    /// (host, eventId, timestamp) is stored already is skipped.
     static let insert = UnnestInsert(
         table: "events", columns: EventColumn.allCases.map(\.insertColumn),
-        conflictClause: "ON CONFLICT (host_id, event_id) DO NOTHING")
+        conflictClause: "ON CONFLICT \(conflictTarget) DO NOTHING")
 
     /// `arrays` was built from `allCases`, which lists the cases in declaration order, as their raw values count.
     private static func position(_ column: EventColumn) -> Int { column.rawValue }

@@ -137,8 +137,9 @@ final class IngestWriter: Sendable {
         }
         return batches.map { batch in
             var inserted = 0
-            // A pair goes to the first batch that carries it; a later one is a repeat.
-            for id in batch.eventIDs where fresh.remove(HostEventID(host: batch.hostID, id: id)) != nil {
+            // An event goes to the first batch that carries it; a later one is a repeat.
+            for (id, timestamp) in batch.timestampsByEventID
+            where fresh.remove(StoredEventKey(host: batch.hostID, id: id, timestamp: timestamp)) != nil {
                 inserted += 1
             }
             return .committed(inserted: inserted, duplicates: batch.count - inserted + batch.duplicatesWithinRequest)

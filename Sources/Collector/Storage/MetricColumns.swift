@@ -67,7 +67,11 @@ struct MetricColumns: Sendable {
         try connection.execute(prepared: "insert_otlp_metrics", sql: Self.insert.sql, arrays.map { $0.parameter() })
     }
 
+    /// What makes a point the same point: its host, hash and time (the partitioned table's unique key includes its
+    /// partition column, migration 014; the hash covers the time already).
+    static let conflictTarget = "(host_id, point_id, ts)"
+
     static let insert = UnnestInsert(
         table: "otlp_metrics", columns: MetricColumn.allCases.map(\.insertColumn),
-        conflictClause: "ON CONFLICT (host_id, point_id) DO NOTHING")
+        conflictClause: "ON CONFLICT \(conflictTarget) DO NOTHING")
 }

@@ -113,9 +113,10 @@ struct SpanColumns: Sendable {
         try connection.execute(prepared: "insert_spans", sql: Self.insert.sql, parameters).affectedRows
     }
 
-    /// What makes a span the same span: its host, trace and id. Every statement that writes spans names it through
-    /// this, so that a change of the table's unique key changes them all.
-    static let conflictTarget = "(host_id, trace_id, span_id)"
+    /// What makes a span the same span: its host, trace, id and start (the partitioned table's unique key includes its
+    /// partition column, migration 014). Every statement that writes spans names it through this, so that a change of
+    /// the table's unique key changes them all.
+    static let conflictTarget = "(host_id, trace_id, span_id, start_ts)"
 
     static let insert = UnnestInsert(
         table: "spans", columns: SpanColumn.allCases.map(\.insertColumn),
