@@ -9,7 +9,7 @@ struct CollectorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collector",
         abstract: "Receives telemetry from AI agents on many hosts and stores it in PostgreSQL.",
-        subcommands: [Serve.self, Migrate.self, Keys.self, SpoolCommand.self, Send.self],
+        subcommands: [Serve.self, Migrate.self, Keys.self, Rollups.self, SpoolCommand.self, Send.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -31,10 +31,12 @@ def pg():
 
 @pytest.fixture(scope="session")
 def telemetry_db(pg):
-    """Migrated, seeded (Tests/deploy/seed.sql), and grafana_reader may log in, as in a deployment."""
+    """Migrated, seeded (Tests/deploy/seed.sql), its rollups folded as the collector's job folds them, and
+    grafana_reader may log in, as in a deployment."""
     db.create_database(pg, DATABASE)
     db.apply_migrations(pg, DATABASE)
     pg.run_file(str(REPO / "Tests" / "deploy" / "seed.sql"), DATABASE, user=db.MIGRATOR)
+    db.fold_rollups(pg, DATABASE)
     db.give_reader_login(pg, DATABASE)
     return DATABASE
 

@@ -39,6 +39,12 @@ def apply_migrations(cluster, database, files=None):
                          single_transaction=not path.read_text().startswith(OUTSIDE_TRANSACTION))
 
 
+def fold_rollups(cluster, database):
+    """What the collector's rollup job does with rows inserted by any means (sql/015_rollups.sql): fold every marked
+    (host, hour) into the rollups."""
+    cluster.run_sql("SELECT rollups_fold(1000000);", database, user=MIGRATOR)
+
+
 def give_reader_login(cluster, database, env=None):
     """What the grafana-reader compose service does on every `docker compose up`."""
     return cluster.run_file(str(READER_LOGIN_SCRIPT), database, single_transaction=False,

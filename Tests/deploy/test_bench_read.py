@@ -79,6 +79,17 @@ def test_interval_grows_with_the_range_as_grafana_rounds_it():
     assert panels.grafana_interval(7 * 86400, full_width, 60) == 300
     assert panels.grafana_interval(30 * 86400, full_width, 60) == 1200
     assert panels.grafana_interval(30 * 86400, {"gridPos": {"w": 12}}, 60) == 3600
+    # A panel's own minimum interval replaces the data source's.
+    assert panels.grafana_interval(6 * 3600, {"gridPos": {"w": 12}, "interval": "5m"}, 60) == 300
+
+
+def test_generator_folds_the_rollups_the_dashboards_read(pg, fleet_db):
+    for width in ("hour", "day"):
+        rolled = scalar(pg, f"SELECT sum(events) FROM rollup_events WHERE width = '{width}'")
+        assert int(rolled) == int(scalar(pg, "SELECT count(*) FROM events")), width
+    assert int(scalar(pg, "SELECT count(*) FROM rollup_dirty")) == 0
+    assert int(scalar(pg, "SELECT sum(points) FROM rollup_metrics WHERE width = 'day'")) == int(
+        scalar(pg, "SELECT count(*) FROM otlp_metrics"))
 
 
 def test_every_query_runs_as_grafana_reader_and_is_reported(pg, fleet_db, tmp_path):

@@ -152,6 +152,26 @@ def test_writer_deletes_what_retention_expires(pg, writer_db):
     assert left == [["0", "0"]]
 
 
+def test_writer_folds_and_refreshes_the_rollups_as_the_rollup_job_and_collector_rollups_refresh_do(pg, writer_db):
+    as_writer(pg, EVENTS_INSERT.replace("EVENT", "w5") + ";")
+    assert int(as_writer(pg, "SELECT rollups_fold(200);")) >= 1
+    assert as_writer(pg, "SELECT rollups_oldest() <= '2020-01-01T00:00:00Z';").split() == ["t"]
+    assert int(as_writer(pg, "SELECT rollups_refresh('2024-01-15T00:00:00Z', '2024-01-16T00:00:00Z');")) == 1
+    rolled = pg.query("SELECT sum(events) FROM rollup_events WHERE width = 'day' AND bucket = '2024-01-15T00:00:00Z'",
+                      writer_db, "postgres").rows
+    assert rolled == [[str(len([r for r in pg.query("SELECT 1 FROM events WHERE ts::date = '2024-01-15'", writer_db,
+                                                    "postgres").rows]))]]
+
+
+def test_writer_executes_only_the_rollup_functions_the_collector_calls(pg, writer_db):
+    rows = pg.query("""
+        SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public' AND p.proname LIKE 'rollup%' AND p.prosecdef
+          AND has_function_privilege('collector_writer', p.oid, 'EXECUTE')
+        ORDER BY 1""", writer_db, "postgres").rows
+    assert [r[0] for r in rows] == ["rollups_fold", "rollups_oldest", "rollups_refresh"]
+
+
 def test_writer_reads_which_migrations_are_applied(pg, writer_db):
     assert "004" in as_writer(pg, "SELECT version FROM schema_migrations;").split()
 
@@ -240,6 +260,13 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
         "model_prices": ("SELECT", ""),
         # INSERT ... ON CONFLICT (host_id, point_id, ts) DO NOTHING (migration 014).
         "otlp_metrics": ("INSERT", "SELECT(host_id),SELECT(ts),SELECT(point_id)"),
+        # The rollups (migration 015) are written by functions that run as their owner: the writer holds nothing
+        # on these tables, only EXECUTE on rollups_fold, rollups_refresh and rollups_oldest.
+        "rollup_dirty": ("", ""),
+        "rollup_event_dims": ("", ""),
+        "rollup_events": ("", ""),
+        "rollup_metrics": ("", ""),
+        "rollup_sessions": ("", ""),
         "schema_migrations": ("SELECT", ""),
         # OTLP spans: INSERT ... ON CONFLICT (host_id, trace_id, span_id, start_ts) DO NOTHING (migrations 009, 014). Migration 010:
         # the read API's session answer reads spans whole; a LangSmith run's upsert updates what a post or a patch

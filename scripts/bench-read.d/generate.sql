@@ -127,6 +127,17 @@ SELECT s.host_id, s.session_id, s.agent_name,
        s.started + interval '31 minutes', s.started, s.started + interval '31 minutes'
 FROM (SELECT * FROM bench_sessions ORDER BY started DESC LIMIT :transcripts) AS s;
 
+-- The rollups (sql/015_rollups.sql): every insert above marked its (host, hour) pairs; rebuilding them a day at a
+-- time, as `collector rollups refresh` does, reads each day's rows once (the job's batches read them by index).
+SELECT rollups_refresh(d, d + interval '24 hours')
+FROM generate_series(rollup_day(now()) - make_interval(days => :days + 2), now(), interval '24 hours') AS d;
+SELECT rollups_fold(1000);
+
 VACUUM (ANALYZE) events;
 VACUUM (ANALYZE) otlp_metrics;
 VACUUM (ANALYZE) transcripts;
+VACUUM (ANALYZE) rollup_events;
+VACUUM (ANALYZE) rollup_event_dims;
+VACUUM (ANALYZE) rollup_metrics;
+VACUUM (ANALYZE) rollup_sessions;
+VACUUM (ANALYZE) rollup_dirty;

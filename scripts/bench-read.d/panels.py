@@ -29,6 +29,9 @@ FULL_WIDTH_PIXELS = 1800
 
 
 def grafana_interval(range_seconds, panel, min_interval):
+    """min_interval is the data source's; a panel's own "interval" (its Min interval option) replaces it."""
+    if panel.get("interval"):
+        min_interval = parse_interval(panel["interval"])
     pixels = max(1, panel.get("gridPos", {}).get("w", 24) * FULL_WIDTH_PIXELS // 24)
     raw = range_seconds / panel.get("maxDataPoints", pixels)
     rounded = next((step for step, following in zip(ROUNDED_STEPS, ROUNDED_STEPS[1:] + [None])

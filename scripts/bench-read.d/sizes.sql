@@ -1,5 +1,5 @@
--- Disk taken by each telemetry table and its indexes, in all and per row (bytes). Heap includes TOAST. A partitioned
--- table's figures are the sums over its partitions.
+-- Disk taken by each telemetry and rollup table and its indexes, in all and per row (bytes). Heap includes TOAST. A
+-- partitioned table's figures are the sums over its partitions.
 \pset footer off
 \pset format aligned
 \pset tuples_only off
@@ -7,9 +7,15 @@ WITH tables AS (
     SELECT c.oid, c.relname, (SELECT count(*) FROM events) AS events_rows,
            CASE c.relname WHEN 'events' THEN (SELECT count(*) FROM events)
                           WHEN 'otlp_metrics' THEN (SELECT count(*) FROM otlp_metrics)
-                          ELSE (SELECT count(*) FROM transcripts) END AS row_count
+                          WHEN 'transcripts' THEN (SELECT count(*) FROM transcripts)
+                          WHEN 'rollup_events' THEN (SELECT count(*) FROM rollup_events)
+                          WHEN 'rollup_event_dims' THEN (SELECT count(*) FROM rollup_event_dims)
+                          WHEN 'rollup_metrics' THEN (SELECT count(*) FROM rollup_metrics)
+                          ELSE (SELECT count(*) FROM rollup_sessions) END AS row_count
     FROM pg_class c
-    WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts') AND c.relnamespace = current_schema()::regnamespace
+    WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts', 'rollup_events', 'rollup_event_dims', 'rollup_metrics',
+                        'rollup_sessions')
+      AND c.relnamespace = current_schema()::regnamespace
 )
 SELECT relname AS "table", row_count AS "rows",
        pg_size_pretty(heap) AS heap,
@@ -32,7 +38,9 @@ CROSS JOIN LATERAL (SELECT sum(pg_relation_size(t.relid)) AS bytes,
                             WHERE p.relkind = 'r'
                               AND p.oid IN (SELECT relid FROM pg_partition_tree(c.oid) UNION SELECT c.oid)) AS table_rows
                     FROM (SELECT relid FROM pg_partition_tree(i.indexrelid) UNION SELECT i.indexrelid) AS t) AS sizes
-WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts') AND c.relnamespace = current_schema()::regnamespace
+WHERE c.relname IN ('events', 'otlp_metrics', 'transcripts', 'rollup_events', 'rollup_event_dims', 'rollup_metrics',
+                    'rollup_sessions')
+  AND c.relnamespace = current_schema()::regnamespace
 ORDER BY c.relname, i.indexrelid::regclass::text;
 
 SELECT pg_size_pretty(pg_database_size(current_database())) AS "whole database",

@@ -22,6 +22,8 @@ public final class Service: Sendable {
     let retention: RetentionSweeper
     /// Internal for tests that create partitions by hand.
     let partitionKeeper: PartitionKeeper
+    /// Internal for tests that fold by hand.
+    let rollups: RollupFolder
     private let server: HTTPServer
     private let metricsServer: HTTPServer?
     private let logger: Logger
@@ -49,6 +51,8 @@ public final class Service: Sendable {
                                           retentionDays: settings.retentionDays, interval: settings.partitionInterval,
                                           lockTimeout: settings.partitionLockTimeout, lockRetries: settings.partitionLockRetries,
                                           logger: logger)
+        rollups = RollupFolder(database: settings.database, interval: settings.rollupInterval,
+                               batchHours: settings.rollupBatchHours, logger: logger)
         keyWatcher = KeyWatcher(store: keys, database: settings.database, refreshInterval: settings.keyRefreshInterval,
                                 flushInterval: settings.keyUseFlushInterval, logger: logger)
         let router = Router(
@@ -89,6 +93,7 @@ public final class Service: Sendable {
         }
         partitionKeeper.start()
         retention.start()
+        rollups.start()
         logger.info("collector listening", metadata: ["host": "\(settings.server.host)", "port": "\(server.port)"])
     }
 
@@ -112,6 +117,7 @@ public final class Service: Sendable {
         keyWatcher.stop()
         partitionKeeper.stop()
         retention.stop()
+        rollups.stop()
         workers.shutdown()
         readWorkers.shutdown()
         pool.close()

@@ -160,6 +160,9 @@ public struct SettingDefinition: Sendable {
         .duration("PARTITION_LOCK_TIMEOUT_MS", .milliseconds, "lock_timeout of each partition creation and drop, which lock a table for a moment: the longest an insert may queue behind one.", \.partitionLockTimeout, minimum: 1),
         .integer("PARTITION_LOCK_RETRIES", .count, "Tries of a partition creation or drop whose lock was busy, each after a pause of PARTITION_LOCK_TIMEOUT_MS, before it waits for the next round.", \.partitionLockRetries),
 
+        .duration("ROLLUP_INTERVAL_SECONDS", .seconds, "How often the rollup job folds new rows into the dashboards' hourly and daily rollups.", \.rollupInterval, minimum: 1),
+        .integer("ROLLUP_BATCH_HOURS", .count, "Most (host, hour) pairs one rollup transaction recomputes from the raw rows.", \.rollupBatchHours, minimum: 1),
+
         .text("SPOOL_DIR", "Folder of the on-disk spool that keeps accepted events while PostgreSQL is away.", \.spoolDirectory),
         .integer("SPOOL_MAX_BYTES", .bytes, "Most bytes waiting in the spool; when full, new work gets 503. 0 turns spooling off.", \.spoolMaxBytes, maximum: Int.max),
         .duration("SPOOL_RETRY_MS", .milliseconds, "How often the replayer tries PostgreSQL again while it is away.", \.spoolRetryInterval, minimum: 10),

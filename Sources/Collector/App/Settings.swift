@@ -67,6 +67,9 @@ public struct Settings: Sendable {
     public var partitionLockTimeout: Duration = .milliseconds(200)
     public var partitionLockRetries = 10
 
+    public var rollupInterval: Duration = .seconds(10)
+    public var rollupBatchHours = 200
+
     public var spoolDirectory = "spool"
     public var spoolMaxBytes = 1 << 30
     public var spoolRetryInterval: Duration = .milliseconds(1000)
