@@ -127,12 +127,14 @@ public struct SettingDefinition: Sendable {
         .duration("KEY_REFRESH_SECONDS", .seconds, "How often every key is reloaded from api_keys, besides the reload each change notifies at once.", \.keyRefreshInterval, minimum: 1),
         .duration("KEY_USE_FLUSH_SECONDS", .seconds, "How often the keys used since are written to last_used_at (what `collector keys list` shows).", \.keyUseFlushInterval, minimum: 1),
 
-        .integer("MAX_BODY_BYTES", .bytes, "Largest request body for events (413 above).", \.maxBodyBytes, minimum: 1024),
+        .integer("MAX_BODY_BYTES", .bytes, "Largest request body for events and LangSmith runs (413 above); /api/langsmith/info tells the LangSmith SDK.", \.maxBodyBytes, minimum: 1024),
         .integer("MAX_TRANSCRIPT_BYTES", .bytes, "Largest request body for a transcript (413 above).", \.maxTranscriptBytes, minimum: 1024),
         .integer("MAX_JSON_DEPTH", .count, "Deepest nesting of arrays and objects accepted in a body.", \.maxJSONDepth, minimum: 4, maximum: 1000),
         .integer("RETRY_AFTER_SECONDS", .seconds, "Retry-After sent with 503 answers.", \.server.retryAfterSeconds, minimum: 1),
         .integer("MAX_EVENTS_PER_BATCH", .count, "Most events in one batch request.", \.maxEventsPerBatch, minimum: 1, maximum: 10_000),
         .integer("HOOK_FIELD_MAX_BYTES", .bytes, "Longest value of a Claude Code hook field (tool_input, tool_response, prompt, ...) kept whole; longer ones are cut and their size recorded as <field>_truncated.", \.hookFieldMaxBytes, minimum: 64),
+        .integer("LANGSMITH_MAX_RUNS_PER_REQUEST", .count, "Most run operations (posts plus patches) in one LangSmith request; /api/langsmith/info tells the SDK.", \.langSmithMaxRunsPerRequest, minimum: 1, maximum: 100_000),
+        .integer("LANGSMITH_FIELD_MAX_BYTES", .bytes, "Longest inputs, outputs, events, error or other field of a LangSmith run kept whole; longer ones are cut and their size recorded as <field>_truncated.", \.langSmithFieldMaxBytes, minimum: 64),
 
         .integer("OTLP_MAX_BODY_BYTES", .bytes, "Largest OTLP/HTTP request body (logs, metrics, traces), compressed or inflated (413 above).", \.otlpLimits.maxBodyBytes, minimum: 1024),
         .integer("OTLP_MAX_DEPTH", .count, "Deepest nesting of messages in an OTLP protobuf request, the request itself being 1 (400 above); an attribute value sits at 6.", \.otlpLimits.maxDepth, minimum: 8, maximum: 1000),

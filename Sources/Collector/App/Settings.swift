@@ -48,6 +48,8 @@ public struct Settings: Sendable {
     public var hookFieldMaxBytes = 16 * 1024
     /// What one OTLP/HTTP request may hold, in either encoding.
     public var otlpLimits = OTLPProtobufLimits()
+    public var langSmithMaxRunsPerRequest = 500
+    public var langSmithFieldMaxBytes = 32 * 1024
 
     public var ingestWriters = 2
     public var groupCommitMaxEvents = 5000
@@ -66,7 +68,7 @@ public struct Settings: Sendable {
 
     public init() {}
 
-    /// The largest body of an event request (batch, hook, OTLP): the server's default body limit.
+    /// The largest body of an event request (batch, hook, OTLP) and of LangSmith runs: the server's default body limit.
     public var maxBodyBytes: Int {
         get { server.parserLimits.defaultBodyLimit }
         set { server.parserLimits.defaultBodyLimit = newValue }
