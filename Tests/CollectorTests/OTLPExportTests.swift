@@ -130,35 +130,22 @@ struct OTLPExportTests {
     }
 
     @Test("The same export in JSON and in protobuf stores identical rows, and sent both ways is stored once", arguments: [
-        "claude-code/protobuf/otlp-logs-1.pb", "claude-code/protobuf/otlp-logs-2.pb", "otel-python/logs-1.pb",
+        ("claude-code/protobuf/otlp-logs-1.pb", logs), ("claude-code/protobuf/otlp-logs-2.pb", logs),
+        ("otel-python/logs-1.pb", logs), ("claude-code/protobuf/otlp-metrics-1.pb", metrics),
+        ("otel-python/metrics-1.pb", metrics),
     ])
-    func jsonAndProtobufLogsAreOneRow(fixture: String) throws {
+    func jsonAndProtobufAreOneRow(fixture: String, path: String) throws {
         let protobuf = try SharedFixtures.bytes(fixture)
-        let json = try otlpJSON(try OTLP.ExportLogsServiceRequest(serializedBytes: protobuf))
-        let select = "SELECT \(Self.eventColumns) FROM events ORDER BY event_id"
-        #expect(try post(Self.logs, protobuf).status == 200)
+        let json = path == Self.logs ? try otlpJSON(try OTLP.ExportLogsServiceRequest(serializedBytes: protobuf))
+                                     : try otlpJSON(try OTLP.ExportMetricsServiceRequest(serializedBytes: protobuf))
+        let (table, order) = path == Self.logs ? ("events", "event_id") : ("otlp_metrics", "point_id")
+        let select = "SELECT \(path == Self.logs ? Self.eventColumns : Self.metricColumns) FROM \(table) ORDER BY \(order)"
+        #expect(try post(path, protobuf).status == 200)
         let fromProtobuf = try collector.query(select).rows
-        #expect(try post(Self.logs, json, headers: [("Content-Type", "application/json")]).text == "{}")
+        #expect(try post(path, json, headers: [("Content-Type", "application/json")]).text == "{}")
         #expect(try collector.query(select).rows == fromProtobuf)
-        _ = try collector.query("DELETE FROM events")
-        #expect(try post(Self.logs, json, headers: [("Content-Type", "application/json")]).status == 200)
-        #expect(try collector.query(select).rows == fromProtobuf)
-        #expect(!fromProtobuf.isEmpty)
-    }
-
-    @Test("The same metrics in JSON and in protobuf store identical rows, and sent both ways are stored once", arguments: [
-        "claude-code/protobuf/otlp-metrics-1.pb", "otel-python/metrics-1.pb",
-    ])
-    func jsonAndProtobufMetricsAreOneRow(fixture: String) throws {
-        let protobuf = try SharedFixtures.bytes(fixture)
-        let json = try otlpJSON(try OTLP.ExportMetricsServiceRequest(serializedBytes: protobuf))
-        let select = "SELECT \(Self.metricColumns) FROM otlp_metrics ORDER BY point_id"
-        #expect(try post(Self.metrics, protobuf).status == 200)
-        let fromProtobuf = try collector.query(select).rows
-        #expect(try post(Self.metrics, json, headers: [("Content-Type", "application/json")]).text == "{}")
-        #expect(try collector.query(select).rows == fromProtobuf)
-        _ = try collector.query("DELETE FROM otlp_metrics")
-        #expect(try post(Self.metrics, json, headers: [("Content-Type", "application/json")]).status == 200)
+        _ = try collector.query("DELETE FROM \(table)")
+        #expect(try post(path, json, headers: [("Content-Type", "application/json")]).status == 200)
         #expect(try collector.query(select).rows == fromProtobuf)
         #expect(!fromProtobuf.isEmpty)
     }
