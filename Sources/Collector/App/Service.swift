@@ -75,6 +75,14 @@ public final class Service: Sendable {
             metricsServer = nil
         }
 
+        // The window's partitions exist before the first request or replay: a row routed to the default partition
+        // while the partition for its day is being created is refused by PostgreSQL, so none is created under
+        // traffic at start. A failure here is not fatal: the keeper tries again, and rows land in the default.
+        do {
+            _ = try partitionKeeper.createMissing()
+        } catch {
+            logger.warning("creating partitions failed, will try again", metadata: ["error": "\(error)"])
+        }
         spool?.startReplaying()
         keyWatcher.start()
         do {
