@@ -49,6 +49,7 @@ let package = Package(
             name: "Collector",
             dependencies: [
                 "HTTPServer", "Postgres", "JSON", "Spool", "CCrypto", "CLinux", "Threads", "CZlib", "TextFormats",
+                "OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -91,9 +92,12 @@ let package = Package(
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"], swiftSettings: strict),
         .testTarget(name: "SpoolTests", dependencies: ["Spool"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        // Protobuf bytes built by hand, for the malformed bodies no encoder writes.
+        .target(name: "OTLPTestSupport", dependencies: ["OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                path: "Tests/OTLPTestSupport", swiftSettings: strict),
         .testTarget(
             name: "OTLPProtobufTests",
-            dependencies: ["OTLPProtobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["OTLPProtobuf", "OTLPTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CLinux", "TestSupport", "Threads"], swiftSettings: strict),
@@ -104,7 +108,8 @@ let package = Package(
                 path: "Tests/CollectorTestSupport", swiftSettings: strict),
         .testTarget(
             name: "CollectorTests",
-            dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CollectorTestSupport", "CLinux"],
+            dependencies: ["Collector", "HTTPServer", "Postgres", "JSON", "TestSupport", "CollectorTestSupport", "CLinux",
+                           "OTLPProtobuf", "OTLPTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -64,6 +64,37 @@ internal | off)
     ;;
 esac
 
+# Alert notifications (grafana/contact-points.sh): each optional, but one given must be able to work.
+for name in ALERT_WEBHOOK_URL ALERT_NTFY_URL; do
+    eval "value=\${$name:-}"
+    case "$value" in
+    "" | http://?* | https://?*) ;;
+    *) refuse "$name=$value is not an http:// or https:// URL: set it in .env to the full URL, or leave it empty" ;;
+    esac
+done
+if [ -n "${ALERT_NTFY_TOKEN:-}" ] && [ -z "${ALERT_NTFY_URL:-}" ]; then
+    refuse "ALERT_NTFY_TOKEN is set but ALERT_NTFY_URL is empty: set the topic's URL in .env, or empty the token"
+fi
+if [ -n "${ALERT_EMAIL_TO:-}" ] && [ -z "${SMTP_HOST:-}" ]; then
+    refuse "ALERT_EMAIL_TO is set but SMTP_HOST is empty: Grafana needs an SMTP server (host:port) to send e-mail"
+fi
+if [ -n "${SMTP_HOST:-}" ]; then
+    [ -n "${ALERT_EMAIL_TO:-}" ] || refuse "SMTP_HOST is set but ALERT_EMAIL_TO is empty: name who gets the alerts"
+    case "$SMTP_HOST" in
+    ?*:[0-9]*[0-9] | ?*:[0-9]) ;;
+    *) refuse "SMTP_HOST=$SMTP_HOST needs a port: set it in .env as host:port, e.g. smtp.example.net:587" ;;
+    esac
+    [ -n "${SMTP_FROM_ADDRESS:-}" ] || refuse "SMTP_FROM_ADDRESS is empty: set the sender's address the SMTP" \
+        "server accepts (Grafana's own default, admin@grafana.localhost, is refused by most servers)"
+fi
+case "${ALERT_DAILY_BUDGET_USD:-}" in
+"") ;;
+*[!0-9.]* | *.*.* | . | .*)
+    refuse "ALERT_DAILY_BUDGET_USD=$ALERT_DAILY_BUDGET_USD is not an amount: set it in .env to US dollars such as 25" \
+        "or 7.50, or leave it empty for no budget alert"
+    ;;
+esac
+
 if [ "$refused" -gt 0 ]; then
     echo "check-env: nothing started; fix .env, then docker compose up -d" >&2
     exit 1

@@ -16,11 +16,21 @@ public enum OTLP {
     public typealias ResourceLogs = Opentelemetry_Proto_Logs_V1_ResourceLogs
     public typealias ScopeLogs = Opentelemetry_Proto_Logs_V1_ScopeLogs
     public typealias LogRecord = Opentelemetry_Proto_Logs_V1_LogRecord
+    public typealias SeverityNumber = Opentelemetry_Proto_Logs_V1_SeverityNumber
 
     public typealias ResourceMetrics = Opentelemetry_Proto_Metrics_V1_ResourceMetrics
     public typealias ScopeMetrics = Opentelemetry_Proto_Metrics_V1_ScopeMetrics
     public typealias Metric = Opentelemetry_Proto_Metrics_V1_Metric
     public typealias NumberDataPoint = Opentelemetry_Proto_Metrics_V1_NumberDataPoint
+    public typealias Sum = Opentelemetry_Proto_Metrics_V1_Sum
+    public typealias Gauge = Opentelemetry_Proto_Metrics_V1_Gauge
+    public typealias Histogram = Opentelemetry_Proto_Metrics_V1_Histogram
+    public typealias HistogramDataPoint = Opentelemetry_Proto_Metrics_V1_HistogramDataPoint
+    public typealias ExponentialHistogram = Opentelemetry_Proto_Metrics_V1_ExponentialHistogram
+    public typealias ExponentialHistogramDataPoint = Opentelemetry_Proto_Metrics_V1_ExponentialHistogramDataPoint
+    public typealias Summary = Opentelemetry_Proto_Metrics_V1_Summary
+    public typealias SummaryDataPoint = Opentelemetry_Proto_Metrics_V1_SummaryDataPoint
+    public typealias AggregationTemporality = Opentelemetry_Proto_Metrics_V1_AggregationTemporality
 
     public typealias Resource = Opentelemetry_Proto_Resource_V1_Resource
     public typealias InstrumentationScope = Opentelemetry_Proto_Common_V1_InstrumentationScope

@@ -1,6 +1,14 @@
 import Foundation
 import TestSupport
 
+/// The real bodies in `../shared/fixtures` beside the repository (CI clones it there), by their path in it:
+/// `otel-python/logs-1.pb`, `claude-code/protobuf/otlp-logs-1.pb`. A missing file fails the test that needs it.
+public enum SharedFixtures {
+    public static func bytes(_ path: String) throws -> [UInt8] {
+        try ClaudeCodeFixtures.bytes("../" + path)
+    }
+}
+
 /// The real Claude Code bodies in `../shared/fixtures/claude-code` beside the repository (CI clones it there). A
 /// missing file fails the test that needs it: these tests are the proof that real payloads work.
 public enum ClaudeCodeFixtures {

@@ -82,6 +82,28 @@ public final class CollectorHarness {
         return response
     }
 
+    /// One request on a new connection, its body sent chunked (`Transfer-Encoding: chunked`) in pieces of
+    /// `chunkSize`, as some exporters send.
+    public func requestChunked(
+        _ method: String, _ path: String, bytes: [UInt8], headers: [(String, String)], chunkSize: Int = 1000
+    ) throws -> ParsedResponse {
+        let client = try RawHTTPClient(port: port)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nX-API-Key: \(key)\r\nTransfer-Encoding: chunked\r\n"
+        head += "Connection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        var message = Array((head + "\r\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let size = min(chunkSize, bytes.count - offset)
+            message += Array((String(size, radix: 16) + "\r\n").utf8) + bytes[offset..<offset + size] + Array("\r\n".utf8)
+            offset += size
+        }
+        message += Array("0\r\n\r\n".utf8)
+        try client.send(message)
+        guard let response = try client.readResponse() else { throw TestSupportError("connection closed without a response") }
+        return response
+    }
+
     public func postBatch(_ events: [String], key: String? = nil) throws -> ParsedResponse {
         try request("POST", "/api/v1/telemetry/batch", body: #"{"events":[\#(events.joined(separator: ","))]}"#, key: key)
     }

@@ -7,8 +7,8 @@ struct EventColumnsTests {
     @Test("The insert names every column once, with its type, in the order of its parameters")
     func insertStatement() {
         let sql = EventColumns.insert.sql
-        #expect(sql.hasPrefix("INSERT INTO events (host_id, session_id, event_type, ts, agent_name, decision, decision_reason, tool_name, model_tier, latency_ms, event_id, attributes)"))
-        #expect(sql.contains("unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int4[], $11::text[], $12::jsonb[])"))
+        #expect(sql.hasPrefix("INSERT INTO events (host_id, session_id, event_type, ts, agent_name, decision, decision_reason, tool_name, model_tier, latency_ms, event_id, attributes, trace_id, span_id)"))
+        #expect(sql.contains("unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int4[], $11::text[], $12::jsonb[], $13::text[], $14::text[])"))
         #expect(sql.hasSuffix("ON CONFLICT (host_id, event_id, ts) DO NOTHING"))
         #expect(EventColumns().parameters.count == EventColumn.allCases.count)
     }
@@ -22,6 +22,7 @@ struct EventColumnsTests {
         row.modelTier = Array("haiku".utf8)
         row.latencyMs = 7
         row.eventID = Array("id-1".utf8)
+        row.traceID = Array("5b8efff798038103d269b633813fc60c".utf8)
         var batch = EventBatch(hostID: "laptop")
         batch.append(row)
         func text(_ column: EventColumn) -> String? {
@@ -37,6 +38,8 @@ struct EventColumnsTests {
         #expect(text(.toolName) == "Bash")
         #expect(text(.modelTier) == "haiku")
         #expect(text(.eventID) == "id-1")
+        #expect(text(.traceID) == "5b8efff798038103d269b633813fc60c")
+        #expect(text(.spanID) == nil)
     }
 
     @Test("A repeated eventId within a batch is counted, not added; an event without one gets a UUIDv7")
@@ -65,6 +68,8 @@ struct EventColumnsTests {
         var row = EventRow(sessionID: Array("s".utf8), eventType: Array("t".utf8), timestamp: 42, attributes: Array(#"{"a":1}"#.utf8))
         row.toolName = Array("Read".utf8)
         row.latencyMs = 3
+        row.traceID = Array("5b8efff798038103d269b633813fc60c".utf8)
+        row.spanID = Array("eee19b7ec3c1b174".utf8)
         var batch = EventBatch(hostID: "laptop")
         batch.append(row)
         guard case .events(let read)? = SpoolRecord.decode(SpoolRecord.events(batch).encoded()) else {
@@ -75,5 +80,33 @@ struct EventColumnsTests {
         for column in EventColumn.allCases {
             #expect(read.columns[column].parameter().bytes == batch.columns[column].parameter().bytes, "column \(column)")
         }
+    }
+
+    @Test("A record written before events had trace and span ids (kind 1, twelve columns) still replays, with NULL ids")
+    func spoolReplaysTheOlderKind() throws {
+        var row = EventRow(sessionID: Array("s".utf8), eventType: Array("t".utf8), timestamp: 42, attributes: Array("{}".utf8))
+        row.eventID = Array("old-1".utf8)
+        var batch = EventBatch(hostID: "laptop")
+        batch.append(row)
+        row.eventID = Array("old-2".utf8)
+        batch.append(row)
+        // The format of kind 1 as it was written: the kind, then the host and each column as an 8-byte
+        // little-endian length and its bytes.
+        func block(_ bytes: [UInt8]) -> [UInt8] { withUnsafeBytes(of: Int64(bytes.count).littleEndian, Array.init) + bytes }
+        var record: [UInt8] = [1] + block(Array("laptop".utf8))
+        let kindOne: [EventColumn] = [.hostID, .sessionID, .eventType, .timestamp, .agentName, .decision, .decisionReason,
+                                      .toolName, .modelTier, .latencyMs, .eventID, .attributes]
+        for column in kindOne { record += block(batch.columns[column].parameter().bytes) }
+        guard case .events(let read)? = SpoolRecord.decode(record) else {
+            Issue.record("a kind 1 record did not read back as events")
+            return
+        }
+        #expect(read.count == 2)
+        for column in kindOne {
+            #expect(read.columns[column].parameter().bytes == batch.columns[column].parameter().bytes, "column \(column)")
+        }
+        #expect(read.columns[.traceID].parameter().bytes == batch.columns[.traceID].parameter().bytes)
+        #expect(read.columns[.spanID].elementCount == 2)
+        #expect(SpoolRecord.events(batch).encoded().first == 3)
     }
 }

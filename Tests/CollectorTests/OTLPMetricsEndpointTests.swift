@@ -88,11 +88,13 @@ struct OTLPMetricsEndpointTests {
         #expect(try collector.count("otlp_metrics") == 2)
     }
 
-    @Test("Protobuf is 415 naming http/json")
-    func protobuf() throws {
-        let response = try post([0x0a], headers: [("Content-Type", "application/x-protobuf")])
-        #expect(response.status == 415)
-        #expect((response.json["error"] as? String)?.contains("http/json") == true)
+    @Test("A protobuf body cut short is 400 invalid_protobuf; text/plain is 415")
+    func protobufCutShort() throws {
+        let response = try post([0x0a, 0x05, 0x0a], headers: [("Content-Type", "application/x-protobuf")])
+        #expect(response.status == 400)
+        #expect(response.json["code"] as? String == "invalid_protobuf")
+        #expect((response.json["error"] as? String)?.contains("cut short") == true)
+        #expect(try post(Array("x".utf8), headers: [("Content-Type", "text/plain")]).status == 415)
     }
 
     @Test("While PostgreSQL is down the export gets 503 with Retry-After, so the exporter retries")

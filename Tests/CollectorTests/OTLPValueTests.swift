@@ -7,7 +7,7 @@ import Testing
 struct OTLPValueTests {
     func plain(_ anyValue: String) throws -> String {
         var out: [UInt8] = []
-        try OTLPValue.appendJSON(try JSONDocument.parse(Array(anyValue.utf8)).root, to: &out)
+        OTLPPlainJSON.append(try OTLPJSONMessages.anyValue(try JSONDocument.parse(Array(anyValue.utf8)).root), to: &out)
         _ = try JSONDocument.parse(out)
         return String(decoding: out, as: UTF8.self)
     }
@@ -23,6 +23,7 @@ struct OTLPValueTests {
         (#"{"doubleValue":"1.5"}"#, "1.5"),
         (#"{"doubleValue":"NaN"}"#, #""NaN""#),
         (#"{"doubleValue":"-Infinity"}"#, #""-Infinity""#),
+        (#"{"doubleValue":1e-7}"#, "1e-07"),
         (#"{"bytesValue":"aGVsbG8="}"#, #""aGVsbG8=""#),
         (#"{"arrayValue":{"values":[]}}"#, "[]"),
         (#"{"arrayValue":{"values":[{"intValue":"1"},{"stringValue":"a"},{}]}}"#, #"[1,"a",null]"#),
@@ -37,7 +38,7 @@ struct OTLPValueTests {
 
     @Test("Malformed AnyValues are errors, not guesses", arguments: [
         #"{"intValue":"12a"}"#, #"{"intValue":1.5}"#, #"{"intValue":"99999999999999999999"}"#, #"{"stringValue":5}"#,
-        #"{"boolValue":"true"}"#, #"{"arrayValue":{"values":{}}}"#, #""bare string""#,
+        #"{"boolValue":"true"}"#, #"{"arrayValue":{"values":{}}}"#, #""bare string""#, #"{"bytesValue":"not base64!"}"#,
     ])
     func malformed(anyValue: String) {
         #expect(throws: OTLPValueError.self) { try plain(anyValue) }
@@ -46,19 +47,17 @@ struct OTLPValueTests {
     @Test("Attribute lists become objects; a repeated key is kept as sent (jsonb keeps the last)")
     func keyValueLists() throws {
         let list = #"[{"key":"host","value":{"stringValue":"laptop"}},{"key":"n","value":{"intValue":"3"}},{"key":"empty"}]"#
-        var out: [UInt8] = []
-        try OTLPValue.appendObject(try JSONDocument.parse(Array(list.utf8)).root, to: &out)
+        let out = OTLPPlainJSON.object(try OTLPJSONMessages.keyValues(try JSONDocument.parse(Array(list.utf8)).root))
         #expect(String(decoding: out, as: UTF8.self) == #"{"host":"laptop","n":3,"empty":null}"#)
         #expect(throws: OTLPValueError.self) {
-            var ignored: [UInt8] = []
-            try OTLPValue.appendObject(try JSONDocument.parse(Array(#"[{"value":{}}]"#.utf8)).root, to: &ignored)
+            try OTLPJSONMessages.keyValues(try JSONDocument.parse(Array(#"[{"value":{}}]"#.utf8)).root)
         }
     }
 
     @Test("Times in nanoseconds since 1970, as strings or numbers, become microseconds since 2000; 0 means unknown")
     func times() throws {
         func micros(_ json: String) throws -> Int64? {
-            try OTLPValue.microsecondsSince2000(unixNanos: try JSONDocument.parse(Array(json.utf8)).root)
+            OTLPValue.microsecondsSince2000(unixNanos: try OTLPValue.unixNanos(try JSONDocument.parse(Array(json.utf8)).root))
         }
         // 2026-11-22T02:14:18.051Z, from the logs fixture
         #expect(try micros(#""1795313658051000000""#) == 1_795_313_658_051_000 - 946_684_800_000_000)

@@ -177,6 +177,48 @@ struct ReadAPITests {
         #expect(missing.json["code"] as? String == "session_not_found")
     }
 
+    @Test("One session: its spans by start with their parents' ids and typed columns; a session with spans only is found")
+    func oneSessionSpans() throws {
+        let fixture = try ReadFixture()
+        // Stored out of order; one of another host and one of another session stay out.
+        for (host, session, span, parent, offset, model, tokens, cost, status) in [
+            ("laptop", "traced", "child", "root", 100, "claude-sonnet-4-5", "1000", "0.01", "error"),
+            ("laptop", "traced", "root", nil, 0, nil, nil, nil, "ok"),
+            ("desktop", "traced", "elsewhere", nil, 50, nil, nil, nil, "ok"),
+            ("laptop", "other", "unrelated", nil, 50, nil, nil, nil, "ok"),
+        ] as [(String, String, String, String?, Int, String?, String?, String?, String)] {
+            _ = try fixture.collector.query("""
+                INSERT INTO spans (host_id, trace_id, span_id, parent_span_id, name, start_ts, end_ts, duration_ms,
+                                   status_code, service_name, session_id, source, operation, model_request,
+                                   input_tokens, cost_usd, attributes)
+                VALUES ($1, 't1', $3, $4, $3 || '-name', now() - interval '1 minute' + $5::int * interval '1 millisecond',
+                        now(), 60000 - $5::int, $9, 'claude-code', $2, 'otlp', 'chat', $6, $7::int8, $8::float8,
+                        '{"gen_ai.system": "anthropic"}')
+                """, [.text(host), .text(session), .text(span), parent.map(PostgresParameter.text), .text(String(offset)),
+                      model.map(PostgresParameter.text), tokens.map(PostgresParameter.text),
+                      cost.map(PostgresParameter.text), .text(status)])
+        }
+        let answer = try fixture.get("/api/v1/sessions/laptop/traced")
+        #expect(answer.status == 200, "\(answer.text)")
+        let spans = answer.json["spans"] as? [[String: Any]] ?? []
+        #expect(spans.map { $0["spanId"] as? String } == ["root", "child"])
+        #expect(spans.first?["parentSpanId"] is NSNull)
+        #expect(spans.last?["parentSpanId"] as? String == "root")
+        #expect(spans.last?["traceId"] as? String == "t1")
+        #expect(spans.last?["name"] as? String == "child-name")
+        #expect(spans.last?["modelRequest"] as? String == "claude-sonnet-4-5")
+        #expect(spans.last?["inputTokens"] as? Int == 1000)
+        #expect(spans.last?["costUsd"] as? Double == 0.01)
+        #expect(spans.last?["statusCode"] as? String == "error")
+        #expect(spans.last?["durationMs"] as? Double == 59900)
+        #expect(spans.last?["operation"] as? String == "chat")
+        #expect((spans.last?["attributes"] as? [String: String]) == ["gen_ai.system": "anthropic"])
+        #expect((spans.last?["start"] as? String)?.hasSuffix("Z") == true)
+        #expect(answer.json["spansTruncated"] as? Bool == false)
+        #expect((answer.json["events"] as? [Any])?.isEmpty == true)
+        #expect(answer.json["transcript"] is NSNull)
+    }
+
     @Test("The summary counts the window: events, sessions, active and silent hosts, denials, errors, tokens and cost")
     func summary() throws {
         let fixture = try ReadFixture()

@@ -1,5 +1,6 @@
 import Foundation
 import OTLPProtobuf
+import OTLPTestSupport
 import Testing
 
 /// Spans that decode but cannot be stored are named one by one, for `partial_success`; the others pass.

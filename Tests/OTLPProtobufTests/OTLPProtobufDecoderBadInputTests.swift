@@ -1,5 +1,6 @@
 import Foundation
 import OTLPProtobuf
+import OTLPTestSupport
 import SwiftProtobuf
 import Testing
 

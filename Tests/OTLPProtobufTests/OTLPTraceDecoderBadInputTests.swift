@@ -1,4 +1,5 @@
 import OTLPProtobuf
+import OTLPTestSupport
 import SwiftProtobuf
 import Testing
 

@@ -82,7 +82,8 @@ class LoopbackHTTPSConnection(http.client.HTTPSConnection):
 
 
 class CaddyProxy:
-    def __init__(self, collector_port, grafana_port, domain="localhost", https="letsencrypt"):
+    def __init__(self, collector_port, grafana_port, domain="localhost", https="letsencrypt", collector_ports=None):
+        """collector_ports: several collectors, proxied as docker-compose.ha.yml does (COLLECTOR_PROXY=ha)."""
         self.domain, self.https = domain, https
         self.base = tempfile.mkdtemp(prefix="deploy-caddy-")
         self.https_port, self.http_port = free_port(), free_port()
@@ -96,6 +97,9 @@ class CaddyProxy:
             CADDY_EXTRA_GLOBAL_OPTIONS=options, COLLECTOR_UPSTREAM=f"127.0.0.1:{collector_port}",
             GRAFANA_UPSTREAM=f"127.0.0.1:{grafana_port}", MAX_BODY_BYTES=str(MAX_BODY_BYTES),
             MAX_TRANSCRIPT_BYTES=str(MAX_TRANSCRIPT_BYTES))
+        if collector_ports:
+            self.env.update(COLLECTOR_UPSTREAM=" ".join(f"127.0.0.1:{port}" for port in collector_ports),
+                            COLLECTOR_PROXY="ha")
         self.root_certificate = os.path.join(self.base, "data", "caddy", "pki", "authorities", "local", "root.crt")
         self.log_path = os.path.join(self.base, "caddy.log")
         self.process = None

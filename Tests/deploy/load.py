@@ -1,5 +1,7 @@
 """A light, steady load for the operations tests: batches of events with unique eventIds posted to a collector from a
-background thread, and what each answer acknowledged, so a test can ask which events must be stored."""
+background thread, and what each answer acknowledged, so a test can ask which events must be stored. With retry, a
+batch without an answer or answered 5xx is sent again with the same eventIds, as a sender that wants its events kept
+does."""
 import http.client
 import json
 import threading
@@ -8,12 +10,13 @@ from datetime import datetime, timezone
 
 
 class Load:
-    def __init__(self, port, key, prefix, events_per_batch=10, interval=0.02):
+    def __init__(self, port, key, prefix, events_per_batch=10, interval=0.02, retry=False):
         self.port, self.key, self.prefix = port, key, prefix
-        self.events_per_batch, self.interval = events_per_batch, interval
+        self.events_per_batch, self.interval, self.retry = events_per_batch, interval, retry
         self.answers = []  # (monotonic time of the answer, status, [eventIds])
         self.failures = 0  # requests without an answer: refused connections while a collector restarts, resets
-        self.sent = 0
+        self.sent = 0  # batches made (each retried batch counts once)
+        self.retries = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name=f"load-{prefix}", daemon=True)
@@ -39,8 +42,10 @@ class Load:
 
     def _run(self):
         connection = None
+        pending = None
         while not self._stop.is_set():
-            ids, body = self.batch()
+            ids, body = pending or self.batch()
+            pending = None
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -50,11 +55,17 @@ class Load:
                 response.read()
                 with self._lock:
                     self.answers.append((time.monotonic(), response.status, ids))
+                if self.retry and response.status >= 500:
+                    pending = (ids, body)
+                    self.retries += 1
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
                     connection = None
             except (OSError, http.client.HTTPException):
                 self.failures += 1
+                if self.retry:
+                    pending = (ids, body)
+                    self.retries += 1
                 if connection is not None:
                     connection.close()
                 connection = None

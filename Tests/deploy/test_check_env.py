@@ -72,3 +72,36 @@ def test_an_unknown_https_mode_is_refused_naming_the_modes():
     assert done.returncode != 0
     (line,) = refusals(done)
     assert line.startswith("check-env: HTTPS=on is not a mode") and "letsencrypt" in line and "internal" in line
+
+
+NOTIFICATIONS = {"ALERT_WEBHOOK_URL": "https://hooks.my-company.net/telemetry", "ALERT_NTFY_URL": "https://ntfy.sh/x7Gk2",
+                 "ALERT_NTFY_TOKEN": "tk_abc", "ALERT_EMAIL_TO": "ops@my-company.net;me@my-company.net",
+                 "SMTP_HOST": "smtp.my-company.net:587", "SMTP_FROM_ADDRESS": "grafana@my-company.net",
+                 "ALERT_DAILY_BUDGET_USD": "7.50"}
+
+
+def test_notification_settings_and_a_budget_that_work_are_accepted():
+    done = check(**PUBLIC, **NOTIFICATIONS)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("changed, named", [
+    ({"ALERT_WEBHOOK_URL": "hooks.my-company.net/telemetry"}, "ALERT_WEBHOOK_URL"),
+    ({"ALERT_NTFY_URL": "ntfy.sh/x7Gk2"}, "ALERT_NTFY_URL"),
+    ({"ALERT_NTFY_URL": ""}, "ALERT_NTFY_TOKEN"),
+    ({"SMTP_HOST": ""}, "ALERT_EMAIL_TO"),
+    ({"ALERT_EMAIL_TO": ""}, "SMTP_HOST"),
+    ({"SMTP_HOST": "smtp.my-company.net"}, "SMTP_HOST"),
+    ({"SMTP_FROM_ADDRESS": ""}, "SMTP_FROM_ADDRESS"),
+    ({"ALERT_DAILY_BUDGET_USD": "$25"}, "ALERT_DAILY_BUDGET_USD"),
+    ({"ALERT_DAILY_BUDGET_USD": "1.5.0"}, "ALERT_DAILY_BUDGET_USD"),
+])
+def test_a_notification_setting_that_cannot_work_is_refused_naming_it(changed, named):
+    done = check(**PUBLIC, **{**NOTIFICATIONS, **changed})
+    assert done.returncode != 0
+    (line,) = refusals(done)
+    assert line.startswith(f"check-env: {named}"), line
+
+
+def test_no_notification_setting_at_all_is_fine():
+    assert check(**PUBLIC, **{name: "" for name in NOTIFICATIONS}).returncode == 0

@@ -195,6 +195,10 @@ FORBIDDEN = [
     ("SELECT telemetry_partitions_drop_oldest('events', now())", "retention cutoff .* is later than a day ago"),
     ("SELECT telemetry_delete_before('events', 'infinity', 10)", "retention cutoff .* is later than a day ago"),
     ("UPDATE api_keys SET host_id = 'intruder'", "permission denied for table api_keys"),
+    # A run's upsert may merge what a run carries, never move a span to another host, trace or time, or delete it.
+    ("UPDATE spans SET host_id = 'intruder'", "permission denied for table spans"),
+    ("UPDATE spans SET start_ts = now()", "permission denied for table spans"),
+    ("DELETE FROM spans", "permission denied for table spans"),
     ("DELETE FROM api_keys", "permission denied for table api_keys"),
     ("TRUNCATE events", "permission denied for table events"),
     ("INSERT INTO schema_migrations (version, file_name) VALUES ('999', 'x')", "permission denied for table schema_migrations"),
@@ -218,6 +222,13 @@ FORBIDDEN = [
 def test_writer_cannot(pg, writer_db, statement, error):
     with pytest.raises(QueryError, match=error):
         as_writer(pg, f"{statement};")
+
+
+# The columns of spans a LangSmith run's upsert merges, in the table's order.
+RUN_MERGED = ["parent_span_id", "name", "end_ts", "duration_ms", "status_code", "status_message", "service_name",
+              "session_id", "operation", "model_request", "model_response", "tool_name", "input_tokens", "output_tokens",
+              "cache_read_tokens", "cache_creation_tokens", "attributes", "resource", "events", "run_type", "dotted_order",
+              "inputs", "outputs"]
 
 
 def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
@@ -257,8 +268,10 @@ def test_writer_holds_exactly_the_privileges_the_collector_needs(pg, writer_db):
         "rollup_metrics": ("", ""),
         "rollup_sessions": ("", ""),
         "schema_migrations": ("SELECT", ""),
-        # OTLP spans: INSERT ... ON CONFLICT (host_id, trace_id, span_id, start_ts) DO NOTHING (migrations 009, 014).
-        "spans": ("INSERT", "SELECT(host_id),SELECT(trace_id),SELECT(span_id),SELECT(start_ts)"),
+        # OTLP spans: INSERT ... ON CONFLICT (host_id, trace_id, span_id, start_ts) DO NOTHING (migrations 009, 014). Migration 010:
+        # the read API's session answer reads spans whole; a LangSmith run's upsert updates what a post or a patch
+        # may carry (RunUpsert.mergeExpression).
+        "spans": ("SELECT,INSERT", ",".join(f"UPDATE({c})" for c in RUN_MERGED)),
         "transcripts": ("SELECT,INSERT,DELETE", "UPDATE(agent_name),UPDATE(transcript),UPDATE(metadata),"
                                                 "UPDATE(size_bytes),UPDATE(received_at),UPDATE(updated_at)"),
     }
@@ -273,6 +286,21 @@ def test_tables_of_later_migrations_are_closed_to_the_writer_until_granted(pg, w
         SELECT has_table_privilege('collector_writer', 'session_summaries', 'SELECT,INSERT,UPDATE,DELETE');
         ROLLBACK;""", writer_db, db.MIGRATOR)
     assert granted.split() == ["f"]
+
+
+# The read API's session answer lists the session's spans (SessionDetailQuery.spansSQL), on the writer's connections:
+# migration 010 grants it.
+def test_writer_reads_a_sessions_spans_as_the_read_api_does(pg, writer_db):
+    pg.run_sql("""INSERT INTO spans (host_id, trace_id, span_id, name, start_ts, session_id, source, attributes)
+                  VALUES ('laptop', 't', 's', 'root', now(), 'read-api', 'otlp', '{"gen_ai.system": "anthropic"}');""",
+               writer_db, "postgres")
+    # The columns TelemetrySQL.spanJSON shows.
+    read = as_writer(pg, """
+        SELECT name, attributes->>'gen_ai.system', trace_id, span_id, parent_span_id, kind, start_ts, end_ts,
+               duration_ms, status_code, status_message, service_name, source, operation, model_request, model_response,
+               tool_name, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, run_type
+        FROM spans WHERE session_id = 'read-api' AND host_id = 'laptop' ORDER BY start_ts, span_id;""")
+    assert read.split("|")[:2] == ["root", "anthropic"]
 
 
 def test_writer_role_has_no_attribute_or_membership_beyond_login(pg, writer_db):

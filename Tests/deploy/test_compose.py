@@ -207,12 +207,25 @@ def test_grafana_11_serves_anonymous_viewers_from_the_sub_path_and_may_be_framed
 
 def test_grafana_starts_through_public_url_sh_with_the_settings_caddy_serves():
     grafana = SERVICES["grafana"]
-    assert grafana["entrypoint"] == ["sh", "/etc/grafana/public-url.sh", "/run.sh"]
+    assert grafana["entrypoint"] == ["sh", "/etc/grafana/public-url.sh", "sh", "/etc/grafana/contact-points.sh",
+                                     "/run.sh"]
     assert "./grafana/public-url.sh:/etc/grafana/public-url.sh:ro" in grafana["volumes"]
+    assert "./grafana/contact-points.sh:/etc/grafana/contact-points.sh:ro" in grafana["volumes"]
     for name in ("DOMAIN", "HTTPS"):
         assert environment("grafana")[name] == environment("caddy")[name], name
     assert not {"GF_SERVER_ROOT_URL", "GF_SECURITY_COOKIE_SECURE"} & set(environment("grafana")), \
         "public-url.sh sets them"
+
+
+def test_grafana_and_check_env_read_the_same_notification_settings():
+    grafana, checked = environment("grafana"), environment("check-env")
+    for name in ("ALERT_WEBHOOK_URL", "ALERT_NTFY_URL", "ALERT_NTFY_TOKEN", "ALERT_EMAIL_TO"):
+        assert grafana[name] == checked[name] == "${%s:-}" % name, name
+    # Grafana's own SMTP settings come from .env's SMTP_*; contact-points.sh turns GF_SMTP_ENABLED on.
+    for name in ("SMTP_HOST", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM_ADDRESS"):
+        assert grafana["GF_" + name] == "${%s:-}" % name, name
+    assert checked["SMTP_HOST"] == grafana["GF_SMTP_HOST"]
+    assert "GF_SMTP_ENABLED" not in grafana
 
 
 @pytest.mark.parametrize("https, root_url, cookie_secure", [

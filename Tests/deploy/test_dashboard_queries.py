@@ -15,6 +15,11 @@ NUMERIC = {"smallint", "integer", "bigint", "numeric", "real", "double precision
 TIMESTAMP = {"timestamp with time zone", "timestamp without time zone"}
 TEXT = {"text", "character varying"}
 ALL = ["$__all"]
+# The seeded traces (seed.sql).
+CLAUDE_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+GENAI_TRACE = "5a1c0de5a1c0de5a1c0de5a1c0de5a1c"
+LANGSMITH_TRACE = "9e8f0a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b"
+TRACES_ALL = {"host": ALL, "service": ALL, "model": ALL, "session": ALL}
 
 # The columns each panel is built on: field names in links and overrides, a bar chart's x field, series names.
 EXPECTED_COLUMNS = {
@@ -60,6 +65,28 @@ EXPECTED_COLUMNS = {
     ("claude-code", "Lines of code"): ["time", "metric", "lines"],
     ("claude-code", "Hook calls"): ["time", "metric", "calls"],
     ("claude-code", "Recent sessions"): ["host", "session", "started", "last_seen", "api_requests", "cost", "tool_runs"],
+    ("claude-code", "API error rate by model"): ["time", "metric", "error_rate"],
+    ("claude-code", "API latency by model"): ["time", "metric", "latency_ms"],
+    ("claude-code", "API requests by model"): ["model", "requests", "errors", "error_percent", "p50_ms", "p95_ms"],
+    ("claude-code", "Edit acceptance by tool"): ["tool", "accepted", "rejected", "acceptance_percent"],
+    ("claude-code", "Cost by skill"): ["skill", "api_requests", "cost"],
+    ("claude-code", "Cost by agent"): ["agent", "api_requests", "cost"],
+    ("claude-code", "Sessions and their traces"): ["host", "session", "started", "last_seen", "traces", "spans",
+                                                   "span_errors"],
+    ("traces", "Recent traces"): ["time", "trace_id", "root", "service", "host", "duration_ms", "spans", "tokens", "cost",
+                                  "pricing", "errors"],
+    ("traces", "Trace"): ["traceID", "spanID", "parentSpanID", "operationName", "serviceName", "startTime", "duration",
+                          "statusCode", "statusMessage"],
+    ("traces", "Trace spans"): ["start", "span", "depth", "offset_ms", "duration_ms", "operation", "service", "model",
+                                "tool", "input_tokens", "output_tokens", "cost", "status", "status_message",
+                                "span_id", "parent_span_id"],
+    ("traces", "LLM latency by model"): ["time", "metric", "latency_ms"],
+    ("traces", "LLM tokens by model"): ["time", "metric", "tokens"],
+    ("traces", "LLM calls by model"): ["model", "calls", "p50_ms", "p95_ms", "input_tokens", "output_tokens",
+                                       "cache_read_tokens", "cache_creation_tokens", "cost", "errors"],
+    ("traces", "Tool calls by name"): ["tool", "calls", "errors", "error_percent", "p95_ms"],
+    ("traces", "Slowest spans"): ["start", "duration_ms", "name", "service", "host", "operation", "model", "tool",
+                                  "status", "trace_id"],
 }
 
 # What a viewer may select. The first scenario of each dashboard is its default view and must show data everywhere.
@@ -74,6 +101,15 @@ SCENARIOS = {
         ("all hosts", {"host": ALL}, 60),
         ("one host", {"host": ["laptop"]}, 300),
         ("names with quotes", {"host": ["o'neil-mac"]}, 60),
+    ],
+    "traces": [
+        ("all hosts, the Claude Code trace", {**TRACES_ALL, "trace_id": [CLAUDE_TRACE]}, 60),
+        ("one host and service", {**TRACES_ALL, "host": ["ci-runner"], "service": ["support-bot"],
+                                  "trace_id": [GENAI_TRACE]}, 300),
+        ("names with quotes", {**TRACES_ALL, "host": ["o'neil-mac"], "service": ["o'brien's project"],
+                               "trace_id": [LANGSMITH_TRACE]}, 60),
+        ("a session and a model", {**TRACES_ALL, "session": ["laptop-session-1"],
+                                   "model": ["claude-sonnet-4-5-20250929"], "trace_id": [CLAUDE_TRACE]}, 60),
     ],
     "session-timeline": [
         ("a laptop session", {"host": ["laptop"], "session": ["laptop-session-1"]}, 60),

@@ -24,8 +24,8 @@ def test_dashboard_validates_against_the_grafana_11_schema(name):
     assert dashboard_errors(DASHBOARDS[name]) == []
 
 
-def test_the_dashboards_are_the_overview_and_the_session_timeline():
-    assert {d["uid"] for d in DASHBOARDS.values()} == {"agent-overview", "session-timeline", "claude-code"}
+def test_the_dashboards_are_the_overview_the_session_timeline_claude_code_and_traces():
+    assert {d["uid"] for d in DASHBOARDS.values()} == {"agent-overview", "session-timeline", "claude-code", "traces"}
     for name, dashboard in DASHBOARDS.items():
         assert dashboard["uid"] == name, "the file is named after the dashboard's uid"
 

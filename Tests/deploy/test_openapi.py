@@ -20,7 +20,10 @@ from pgcluster import free_port
 SPEC = doc.load()
 ROUTES = doc.routes(SPEC)
 OPERATIONS = list(doc.operations(SPEC))
-POST_OPERATIONS = [(path, method) for path, method, _ in OPERATIONS if method == "POST"]
+# Routes that take JSON; the LangSmith multipart route's refusals have a test of their own.
+POST_OPERATIONS = [(path, method) for path, method, operation in OPERATIONS
+                   if method == "POST" and "application/json" in operation["requestBody"]["content"]]
+MULTIPART_PATH = "/api/langsmith/runs/multipart"
 CLAUDE_CODE_FIXTURES = SHARED_SCHEMAS.parent / "fixtures" / "claude-code"
 DATABASE = "telemetry_openapi"
 # The host the examples name (`"hostId": "laptop"` in the README's batch); the key is created for it.
@@ -29,7 +32,7 @@ EXAMPLE_HOST = "laptop"
 RATE_LIMIT_EVENTS_PER_MINUTE = 60
 PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 UNKNOWN_PATHS = ("/", "/api", "/api/v1", "/api/v1/telemetry", "/api/v1/telemetry/batch/", "/api/v1/Health",
-                 "/api/otlp/v1/traces", "/api/otlp/logs", "/metrics", "/grafana/")
+                 "/api/otlp/v1/profiles", "/api/otlp/logs", "/metrics", "/grafana/")
 
 
 def request_examples():
@@ -324,6 +327,21 @@ def test_refusals_are_documented_for_their_route(api, path, method):
         assert_documented(path, method, answer)
 
 
+def test_multipart_refusals_are_documented(api):
+    part = b'--b\r\nContent-Disposition: form-data; name="post.not-a-run"\r\n\r\n{}\r\n--b--\r\n'
+    refusals = [
+        call(api, "POST", MULTIPART_PATH, part, {"Content-Type": "multipart/form-data; boundary=b"}),
+        call(api, "POST", MULTIPART_PATH, b"{}", {"Content-Type": "application/json", "X-API-Key": api.key}),
+        call(api, "POST", MULTIPART_PATH, part, {"Content-Type": "multipart/form-data", "X-API-Key": api.key}),
+        call(api, "POST", MULTIPART_PATH, part, {"Content-Type": "multipart/form-data; boundary=b", "X-API-Key": api.key}),
+        call(api, "POST", MULTIPART_PATH, part, {"Content-Type": "multipart/form-data; boundary=b", "X-API-Key": api.key,
+                                                 "Content-Encoding": "zstd"}),
+    ]
+    assert [answer.status for answer in refusals] == [401, 415, 400, 400, 415]
+    for answer in refusals:
+        assert_documented(MULTIPART_PATH, "POST", answer)
+
+
 def test_a_hostid_of_another_host_is_a_documented_403(api):
     event = {"sessionId": "s", "eventType": "e", "timestamp": "2024-01-15T10:30:00Z", "hostId": "not-" + EXAMPLE_HOST}
     answer = post_json(api, "/api/v1/telemetry/batch", {"events": [event]})
@@ -393,7 +411,9 @@ def test_the_http_layers_limits_give_documented_answers(api, path, method):
     assert answer.status == 431, answer
     assert_documented(path, method, answer, from_route=False)
     if method == "POST":
-        announced = MAX_TRANSCRIPT_BYTES + 1 if path == "/api/v1/transcript" else MAX_BODY_BYTES + 1
+        # The OTLP routes' limit is OTLP_MAX_BODY_BYTES, 4 MiB unless set.
+        limit = {"/api/v1/transcript": MAX_TRANSCRIPT_BYTES}.get(path, 4 << 20 if path.startswith("/api/otlp/") else MAX_BODY_BYTES)
+        announced = limit + 1
         answer = raw(api, f"POST {path} HTTP/1.1\r\nHost: t\r\nX-API-Key: {api.key}\r\n"
                           f"Content-Type: application/json\r\nContent-Length: {announced}\r\n\r\n".encode())
         assert answer.status == 413, answer

@@ -53,3 +53,31 @@ def test_a_bad_setting_stops_it_with_the_setting_named_and_nothing_changed(pg, t
     with pytest.raises(QueryError, match=message):
         db.give_reader_login(pg, telemetry_db, env)
     assert reader_settings(pg, telemetry_db) == ["30 minutes", "0.5", "on", "30s"]
+
+
+def budget_settings(pg, telemetry_db):
+    (row,) = pg.query("SELECT current_setting('telemetry.daily_budget_usd'), current_setting('telemetry.budget_time_zone')",
+                      telemetry_db, db.READER, db.READER_PASSWORD).rows
+    return row
+
+
+def test_the_daily_budget_and_its_time_zone_reach_the_reader_and_default_to_none_and_utc(pg, telemetry_db):
+    assert budget_settings(pg, telemetry_db) == [None, "UTC"]  # psql shows the empty setting as NULL
+    try:
+        db.give_reader_login(pg, telemetry_db, {**db.READER_ENV, "ALERT_DAILY_BUDGET_USD": "7.50",
+                                                "ALERT_BUDGET_TIME_ZONE": "Europe/Berlin"})
+        assert budget_settings(pg, telemetry_db) == ["7.50", "Europe/Berlin"]
+    finally:
+        db.give_reader_login(pg, telemetry_db)
+    assert budget_settings(pg, telemetry_db) == [None, "UTC"]
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"ALERT_DAILY_BUDGET_USD": "-3"}, "ALERT_DAILY_BUDGET_USD must be an amount"),
+    ({"ALERT_DAILY_BUDGET_USD": "lots"}, "invalid input syntax for type numeric"),
+    ({"ALERT_BUDGET_TIME_ZONE": "Mars/Olympus"}, "ALERT_BUDGET_TIME_ZONE must be a time zone name"),
+])
+def test_a_bad_budget_setting_stops_it_naming_the_setting(pg, telemetry_db, env, message):
+    with pytest.raises(QueryError, match=message):
+        db.give_reader_login(pg, telemetry_db, {**db.READER_ENV, **env})
+    assert budget_settings(pg, telemetry_db) == [None, "UTC"]

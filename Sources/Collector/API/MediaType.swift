@@ -13,4 +13,6 @@ struct MediaType: Sendable, Equatable {
     }
 
     static let json = MediaType(name: "application/json")
+    static let protobuf = MediaType(name: "application/x-protobuf")
+    static let multipartFormData = MediaType(name: "multipart/form-data")
 }

@@ -135,6 +135,10 @@ public final class Service: Sendable {
             retryAfterSeconds: retryAfter)
         let database = DatabaseWork(workers: workers, pool: pool, retryAfterSeconds: retryAfter, logger: logger)
         let json = settings.jsonLimits
+        let otlp = settings.otlpLimits
+        let runs = LangSmithRunDecoder(fieldMaxBytes: settings.langSmithFieldMaxBytes,
+                                       maxOperations: settings.langSmithMaxRunsPerRequest, jsonLimits: json)
+        let runStore = LangSmithRunStore(database: database)
         return [
             BatchEndpoint(decoder: EventDecoder(maxEvents: settings.maxEventsPerBatch, jsonLimits: json),
                           bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
@@ -143,13 +147,23 @@ public final class Service: Sendable {
                            logger: logger),
             ClaudeCodeHookEndpoint(decoder: ClaudeCodeHookDecoder(fieldMaxBytes: settings.hookFieldMaxBytes, jsonLimits: json),
                                    bodyLimit: settings.maxBodyBytes, pipeline: pipeline),
-            OTLPLogsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, pipeline: pipeline),
-            OTLPMetricsEndpoint(bodyLimit: settings.maxBodyBytes, jsonLimits: json, database: database),
+            OTLPLogsEndpoint(export: OTLPExport(signal: OTLPLogDecoder(limits: otlp), limits: otlp, jsonLimits: json),
+                             pipeline: pipeline),
+            OTLPMetricsEndpoint(export: OTLPExport(signal: OTLPMetricDecoder(limits: otlp), limits: otlp, jsonLimits: json),
+                                database: database),
+            OTLPTracesEndpoint(export: OTLPExport(signal: OTLPSpanDecoder(limits: otlp), limits: otlp, jsonLimits: json),
+                               database: database),
             EventsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionsEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             SessionEndpoint(reads: reads, bodyLimit: settings.maxBodyBytes),
             SummaryEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
             ExportEndpoint(reads: reads, maxRangeDays: settings.readMaxRangeDays, bodyLimit: settings.maxBodyBytes),
+            LangSmithInfoEndpoint(maxRunsPerRequest: settings.langSmithMaxRunsPerRequest,
+                                  maxBodyBytes: settings.maxBodyBytes, bodyLimit: settings.maxBodyBytes),
+            LangSmithBatchEndpoint(decoder: runs, bodyLimit: settings.maxBodyBytes, store: runStore),
+            LangSmithRunEndpoint(decoder: runs, bodyLimit: settings.maxBodyBytes, store: runStore),
+            LangSmithRunPatchEndpoint(decoder: runs, bodyLimit: settings.maxBodyBytes, store: runStore),
+            LangSmithMultipartEndpoint(decoder: runs, bodyLimit: settings.maxBodyBytes, store: runStore),
         ]
     }
 

@@ -1,5 +1,6 @@
 import HTTPServer
 import Logging
+import OTLPProtobuf
 import Postgres
 
 /// One setting, declared once: its environment name (the flag is derived from it), unit, help, where its value
@@ -126,12 +127,22 @@ public struct SettingDefinition: Sendable {
         .duration("KEY_REFRESH_SECONDS", .seconds, "How often every key is reloaded from api_keys, besides the reload each change notifies at once.", \.keyRefreshInterval, minimum: 1),
         .duration("KEY_USE_FLUSH_SECONDS", .seconds, "How often the keys used since are written to last_used_at (what `collector keys list` shows).", \.keyUseFlushInterval, minimum: 1),
 
-        .integer("MAX_BODY_BYTES", .bytes, "Largest request body for events (413 above).", \.maxBodyBytes, minimum: 1024),
+        .integer("MAX_BODY_BYTES", .bytes, "Largest request body for events and LangSmith runs (413 above); /api/langsmith/info tells the LangSmith SDK.", \.maxBodyBytes, minimum: 1024),
         .integer("MAX_TRANSCRIPT_BYTES", .bytes, "Largest request body for a transcript (413 above).", \.maxTranscriptBytes, minimum: 1024),
         .integer("MAX_JSON_DEPTH", .count, "Deepest nesting of arrays and objects accepted in a body.", \.maxJSONDepth, minimum: 4, maximum: 1000),
         .integer("RETRY_AFTER_SECONDS", .seconds, "Retry-After sent with 503 answers.", \.server.retryAfterSeconds, minimum: 1),
         .integer("MAX_EVENTS_PER_BATCH", .count, "Most events in one batch request.", \.maxEventsPerBatch, minimum: 1, maximum: 10_000),
         .integer("HOOK_FIELD_MAX_BYTES", .bytes, "Longest value of a Claude Code hook field (tool_input, tool_response, prompt, ...) kept whole; longer ones are cut and their size recorded as <field>_truncated.", \.hookFieldMaxBytes, minimum: 64),
+        .integer("LANGSMITH_MAX_RUNS_PER_REQUEST", .count, "Most run operations (posts plus patches) in one LangSmith request; /api/langsmith/info tells the SDK.", \.langSmithMaxRunsPerRequest, minimum: 1, maximum: 100_000),
+        .integer("LANGSMITH_FIELD_MAX_BYTES", .bytes, "Longest inputs, outputs, events, error or other field of a LangSmith run kept whole; longer ones are cut and their size recorded as <field>_truncated.", \.langSmithFieldMaxBytes, minimum: 64),
+
+        .integer("OTLP_MAX_BODY_BYTES", .bytes, "Largest OTLP/HTTP request body (logs, metrics, traces), compressed or inflated (413 above).", \.otlpLimits.maxBodyBytes, minimum: 1024),
+        .integer("OTLP_MAX_DEPTH", .count, "Deepest nesting of messages in an OTLP protobuf request, the request itself being 1 (400 above); an attribute value sits at 6.", \.otlpLimits.maxDepth, minimum: 8, maximum: 1000),
+        .integer("OTLP_MAX_SPANS", .count, "Most spans in one OTLP traces request (413 above).", \.otlpLimits.maxSpans, minimum: 1),
+        .integer("OTLP_MAX_LOG_RECORDS", .count, "Most log records in one OTLP logs request (413 above).", \.otlpLimits.maxLogRecords, minimum: 1),
+        .integer("OTLP_MAX_DATA_POINTS", .count, "Most data points in one OTLP metrics request, over all its metrics (413 above).", \.otlpLimits.maxDataPoints, minimum: 1),
+        .integer("OTLP_MAX_ATTRIBUTES", .count, "Most attributes on one OTLP span, span event or link, log record, data point, resource or scope; an item over it is refused in partial_success.", \.otlpLimits.maxAttributes, minimum: 1),
+        .integer("OTLP_MAX_ATTRIBUTE_VALUE_BYTES", .bytes, "Longest OTLP attribute value (a string's or bytes' size; for arrays and maps the sum of theirs); an item with a longer one is refused in partial_success.", \.otlpLimits.maxAttributeValueBytes, minimum: 64),
 
         .integer("INGEST_WRITERS", .count, "Threads that write queued batches to PostgreSQL, each holding one connection.", \.ingestWriters, minimum: 1),
         .integer("GROUP_COMMIT_MAX_EVENTS", .count, "Most events one writer commits in one transaction.", \.groupCommitMaxEvents, minimum: 1),

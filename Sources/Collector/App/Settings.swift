@@ -1,6 +1,7 @@
 import HTTPServer
 import JSON
 import Logging
+import OTLPProtobuf
 import Postgres
 
 /// Everything an operator can set. Each value's default is declared once: here for the collector's own settings,
@@ -45,6 +46,10 @@ public struct Settings: Sendable {
     public var maxJSONDepth = JSONLimits().maxDepth
     public var maxEventsPerBatch = 100
     public var hookFieldMaxBytes = 16 * 1024
+    /// What one OTLP/HTTP request may hold, in either encoding.
+    public var otlpLimits = OTLPProtobufLimits()
+    public var langSmithMaxRunsPerRequest = 500
+    public var langSmithFieldMaxBytes = 32 * 1024
 
     public var ingestWriters = 2
     public var groupCommitMaxEvents = 5000
@@ -72,7 +77,7 @@ public struct Settings: Sendable {
 
     public init() {}
 
-    /// The largest body of an event request (batch, hook, OTLP): the server's default body limit.
+    /// The largest body of an event request (batch, hook, OTLP) and of LangSmith runs: the server's default body limit.
     public var maxBodyBytes: Int {
         get { server.parserLimits.defaultBodyLimit }
         set { server.parserLimits.defaultBodyLimit = newValue }

@@ -11,6 +11,9 @@ struct EventRow: Sendable {
     var modelTier: [UInt8]?
     var latencyMs: Int32?
     var eventID: [UInt8]?
+    /// The OTLP trace and span a log record was written in, as lowercase hex (32 and 16 digits).
+    var traceID: [UInt8]?
+    var spanID: [UInt8]?
     /// A JSON object's text.
     var attributes: [UInt8]
 

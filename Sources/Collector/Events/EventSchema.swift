@@ -46,5 +46,10 @@ enum EventSchema {
             guard let text, text.unicodeScalarCount <= maxLength else { return nil }
             return text.decodedBytes()
         }
+
+        func fitting(_ text: String?) -> [UInt8]? {
+            guard let text, text.unicodeScalars.count <= maxLength else { return nil }
+            return Array(text.utf8)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import JSON
+import OTLPProtobuf
 
-/// The two outer levels every OTLP export shares, `resource<Signal>` then `scope<Signal>` (`resourceLogs` /
+/// The two outer levels every OTLP/JSON export shares, `resource<Signal>` then `scope<Signal>` (`resourceLogs` /
 /// `scopeLogs`, `resourceMetrics` / `scopeMetrics`): each scope is handed on with its resource, its path for
 /// messages and its position for idempotency keys. A resource that cannot be read rejects what is under it;
 /// anything but arrays of objects at these levels rejects the whole request.
@@ -10,7 +11,7 @@ struct OTLPExportWalk {
 
     struct Scope {
         let object: JSONValue
-        let resource: OTLPResource
+        let resource: OTLP.Resource
         /// `resourceLogs[0].scopeLogs[1]`.
         let path: String
         /// `0/1`: the resource's and the scope's indices.
@@ -25,9 +26,9 @@ struct OTLPExportWalk {
         for (resourceIndex, resourceObject) in try OTLPValue.objects(root, "resource\(signal)", path: "").enumerated() {
             let resourcePath = "resource\(signal)[\(resourceIndex)]"
             let scopes = try OTLPValue.objects(resourceObject, "scope\(signal)", path: resourcePath + ".")
-            let resource: OTLPResource
+            let resource: OTLP.Resource
             do {
-                resource = try OTLPResource(resourceObject.member("resource"))
+                resource = try OTLPJSONMessages.resource(resourceObject.member("resource"))
             } catch {
                 rejections.reject(scopes.reduce(0) { $0 + itemsUnder($1) }, at: resourcePath + ".resource", error.message)
                 continue

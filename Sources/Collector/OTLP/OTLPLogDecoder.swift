@@ -1,138 +1,166 @@
 import JSON
+import OTLPProtobuf
+import TextFormats
 
-/// An OTLP/JSON logs export (`resourceLogs` / `scopeLogs` / `logRecords`) as events, one per log record:
+/// An OTLP logs export (`resourceLogs` / `scopeLogs` / `logRecords`), JSON or protobuf, as events, one per log
+/// record. Both encodings are read into the same messages (`OTLPJSONMessages`, `OTLPProtobufDecoder`) and mapped by
+/// the same rules:
 /// - `eventType`: the event name (`eventName`, else the `event.name` attribute); when the body is that name with a
 ///   prefix, as Claude Code's `claude_code.api_request` is for `api_request`, the body. Without a name: `log`.
 /// - `sessionId`: the `session.id` attribute of the record, else of its resource; a record without one is refused.
 /// - `timestamp`: `timeUnixNano`, else `observedTimeUnixNano`, else the time of receipt.
 /// - `tool_name`, `duration_ms`, `model`, `decision` and the resource's `service.name` fill the tool, latency, model
 ///   tier, decision and agent columns; every attribute also stays in `attributes`, next to `resource` (the
-///   resource's attributes), `scope`, and the body, severity and trace ids where present.
+///   resource's attributes), `scope`, and the body and severity where present.
+/// - `traceId` and `spanId` fill `trace_id` and `span_id` (lowercase hex), which tie the event to its span.
 /// - `eventId`: a hash of the record, its place in the request and its resource, so that a resent export is not
-///   stored twice.
-/// A record that cannot be stored is counted in `partialSuccess`; the others are stored.
+///   stored twice, in whichever encoding.
+/// A record that cannot be stored (`OTLPItemCheck`, or a rule here) is counted in `partial_success`; the others are
+/// stored.
 struct OTLPLogDecoder: Sendable {
-    struct Decoded: Sendable {
-        var batch: EventBatch
-        var rejections: OTLPRejections
-    }
+    var limits = OTLPProtobufLimits()
 
-    func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> Decoded {
+    func decode(json root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> OTLPDecoded<EventBatch> {
         var batch = EventBatch(hostID: hostID)
         var rejections = OTLPRejections(of: "log records")
         try OTLPExportWalk(signal: "Logs").forEachScope(in: root, rejections: &rejections, itemsUnder: {
             $0.member("logRecords")?.count ?? 0
         }) { (scopeLogs: OTLPExportWalk.Scope, rejections: inout OTLPRejections) throws(ValidationError) in
-            let scope = Self.scopeJSON(scopeLogs.object.member("scope"))
             let records: JSONElements
             do {
                 records = try OTLPValue.list(scopeLogs.object.member("logRecords"), "logRecords")
             } catch {
                 throw ValidationError("invalid_body", "\(scopeLogs.path).logRecords must be an array", field: "logRecords")
             }
+            let scope = Scope(resource: scopeLogs.resource, scope: OTLPJSONMessages.scope(scopeLogs.object.member("scope")),
+                              check: OTLPItemCheck(limits: limits))
             for (recordIndex, record) in records.enumerated() {
+                let path = "\(scopeLogs.path).logRecords[\(recordIndex)]"
                 do throws(OTLPValueError) {
-                    let position = Array("\(scopeLogs.position)/\(recordIndex)".utf8)
-                    batch.append(try Self.event(record, position: position, resource: scopeLogs.resource, scope: scope,
-                                                receivedAt: receivedAt))
-                    rejections.accepted()
+                    try take(OTLPJSONMessages.logRecord(record), position: "\(scopeLogs.position)/\(recordIndex)",
+                             path: path, scope: scope, receivedAt: receivedAt, into: &batch, rejections: &rejections)
                 } catch {
-                    rejections.reject(at: "\(scopeLogs.path).logRecords[\(recordIndex)]", error.message)
+                    rejections.reject(at: path, error.message)
                 }
             }
         }
-        return Decoded(batch: batch, rejections: rejections)
+        return OTLPDecoded(rows: batch, rejections: rejections)
+    }
+
+    func decode(protobuf body: [UInt8], hostID: String, receivedAt: Int64) throws(OTLPProtobufError) -> OTLPDecoded<EventBatch> {
+        let request = try OTLPProtobufDecoder(limits: limits).decodeLogs(body)
+        var batch = EventBatch(hostID: hostID)
+        var rejections = OTLPRejections(of: "log records")
+        for (resourceIndex, resourceLogs) in request.resourceLogs.enumerated() {
+            for (scopeIndex, scopeLogs) in resourceLogs.scopeLogs.enumerated() {
+                let scope = Scope(resource: resourceLogs.resource, scope: scopeLogs.scope, check: OTLPItemCheck(limits: limits))
+                for (recordIndex, record) in scopeLogs.logRecords.enumerated() {
+                    take(record, position: "\(resourceIndex)/\(scopeIndex)/\(recordIndex)",
+                         path: "resourceLogs[\(resourceIndex)].scopeLogs[\(scopeIndex)].logRecords[\(recordIndex)]",
+                         scope: scope, receivedAt: receivedAt, into: &batch, rejections: &rejections)
+                }
+            }
+        }
+        return OTLPDecoded(rows: batch, rejections: rejections)
+    }
+
+    /// What every record of one scope shares.
+    private struct Scope {
+        let resource: OTLPResource
+        /// `{"name": ..., "version": ...}` of the instrumentation scope, nil without either.
+        let json: [UInt8]?
+        let check: OTLPItemCheck
+        /// What is wrong with the resource's or the scope's attributes, which refuses every record under them.
+        let problems: [OTLPItemProblem]
+
+        init(resource: OTLP.Resource, scope: OTLP.InstrumentationScope, check: OTLPItemCheck) {
+            self.resource = OTLPResource(resource)
+            var object = JSONObjectBuilder()
+            if !scope.name.isEmpty { object.add(key: "name") { JSONText.appendQuoted(scope.name, to: &$0) } }
+            if !scope.version.isEmpty { object.add(key: "version") { JSONText.appendQuoted(scope.version, to: &$0) } }
+            json = object.isEmpty ? nil : object.finished()
+            self.check = check
+            problems = check.problems(attributes: resource.attributes, of: "the resource")
+                + check.problems(attributes: scope.attributes, of: "the scope")
+        }
+    }
+
+    private func take(
+        _ record: OTLP.LogRecord, position: String, path: String, scope: Scope, receivedAt: Int64,
+        into batch: inout EventBatch, rejections: inout OTLPRejections
+    ) {
+        let problems = scope.problems + scope.check.problems(logRecord: record)
+        guard problems.isEmpty else { return rejections.reject(at: path, problems.map(\.message).joined(separator: "; ")) }
+        do throws(OTLPValueError) {
+            batch.append(try Self.event(record, position: Array(position.utf8), resource: scope.resource, scope: scope.json,
+                                        receivedAt: receivedAt))
+            rejections.accepted()
+        } catch {
+            rejections.reject(at: path, error.message)
+        }
     }
 
     /// The attributes the event's columns come from.
-    private static let columnAttributes = ["session.id", "event.name", "tool_name", "duration_ms", "model", "decision"]
+    private static let columnAttributes: Set<String> = ["session.id", "event.name", "tool_name", "duration_ms", "model", "decision"]
 
     /// `position` (the record's indices in the request) is part of its id: two identical records of one export
     /// are two events, the same export sent again is the same events.
     static func event(
-        _ record: JSONValue, position: [UInt8], resource: OTLPResource, scope: [UInt8]?, receivedAt: Int64
+        _ record: OTLP.LogRecord, position: [UInt8], resource: OTLPResource, scope: [UInt8]?, receivedAt: Int64
     ) throws(OTLPValueError) -> EventRow {
-        guard record.kind == .object else { throw OTLPValueError("a log record must be an object") }
-        var attributes = JSONObjectBuilder()
-        var known: [String: JSONValue] = [:]
-        try OTLPValue.forEach(record.member("attributes")) { (key, value) throws(OTLPValueError) in
-            try attributes.add(key: key) { (out: inout [UInt8]) throws(OTLPValueError) in
-                try OTLPValue.appendJSON(value, to: &out)
-            }
-            if let value, let name = columnAttributes.first(where: { key.equals($0) }) { known[name] = value }
+        var known: [String: OTLP.AnyValue] = [:]
+        for attribute in record.attributes where attribute.hasValue && columnAttributes.contains(attribute.key) {
+            known[attribute.key] = attribute.value
         }
-
-        guard let session = OTLPValue.string(known["session.id"]) ?? resource.sessionID else {
+        guard let session = OTLPPlainJSON.string(known["session.id"]) ?? resource.sessionID else {
             throw OTLPValueError("a log record needs a session.id attribute (on the record or its resource)")
         }
-        guard session.unicodeScalarCount >= 1, session.unicodeScalarCount <= EventSchema.sessionID.maxLength else {
+        let sessionLength = session.unicodeScalars.count
+        guard sessionLength >= 1, sessionLength <= EventSchema.sessionID.maxLength else {
             throw OTLPValueError("session.id must be 1 to \(EventSchema.sessionID.maxLength) characters")
         }
 
-        let body = record.member("body")
-        let bodyText = OTLPValue.string(body)?.decodedBytes()
-        let name = record.member("eventName")?.string.flatMap { $0.unicodeScalarCount > 0 ? $0.decodedBytes() : nil }
-            ?? OTLPValue.string(known["event.name"])?.decodedBytes()
-        var eventType = Array("log".utf8)
+        let bodyText = record.hasBody ? OTLPPlainJSON.string(record.body) : nil
+        let name = record.eventName.isEmpty ? OTLPPlainJSON.string(known["event.name"]) : record.eventName
+        var eventType = "log"
         var bodyIsEventType = false
         if let name {
             eventType = name
-            if let bodyText, bodyText == name || bodyText.ends(with: [UInt8(ascii: ".")] + name) {
+            if let bodyText, bodyText == name || bodyText.hasSuffix("." + name) {
                 eventType = bodyText
                 bodyIsEventType = true
             }
         }
-        guard String(decoding: eventType, as: UTF8.self).unicodeScalars.count <= EventSchema.eventType.maxLength else {
+        guard eventType.unicodeScalars.count <= EventSchema.eventType.maxLength else {
             throw OTLPValueError("the event name is longer than \(EventSchema.eventType.maxLength) characters")
         }
 
-        var time = receivedAt
-        if let observed = try OTLPValue.microsecondsSince2000(unixNanos: record.member("observedTimeUnixNano")) {
-            time = observed
+        var attributes = JSONObjectBuilder()
+        OTLPPlainJSON.add(record.attributes, to: &attributes)
+        if record.hasBody, record.body.value != nil, !bodyIsEventType {
+            attributes.add(key: "body") { OTLPPlainJSON.append(record.body, to: &$0) }
         }
-        if let occurred = try OTLPValue.microsecondsSince2000(unixNanos: record.member("timeUnixNano")) {
-            time = occurred
+        if !record.severityText.isEmpty {
+            attributes.add(key: "severityText") { JSONText.appendQuoted(record.severityText, to: &$0) }
         }
-
-        if let body, !bodyIsEventType, !body.isNull {
-            try attributes.add(key: "body") { (out: inout [UInt8]) throws(OTLPValueError) in
-                try OTLPValue.appendJSON(body, to: &out)
-            }
-        }
-        for field in ["severityText", "severityNumber", "traceId", "spanId"] {
-            guard let value = record.member(field), !value.isNull, value.string?.unicodeScalarCount != 0 else { continue }
-            guard value.kind == .string || value.kind == .number else {
-                throw OTLPValueError("\(field) must be a string or a number")
-            }
-            attributes.add(key: field, value: value.rawBytes)
+        if record.severityNumber.rawValue != 0 {
+            attributes.add(key: "severityNumber", value: String(record.severityNumber.rawValue).utf8)
         }
         attributes.add(key: "resource", value: resource.attributes)
         if let scope { attributes.add(key: "scope", value: scope) }
 
-        var row = EventRow(sessionID: session.decodedBytes(), eventType: eventType, timestamp: time,
+        let time = OTLPValue.microsecondsSince2000(unixNanos: record.timeUnixNano)
+            ?? OTLPValue.microsecondsSince2000(unixNanos: record.observedTimeUnixNano) ?? receivedAt
+        var row = EventRow(sessionID: Array(session.utf8), eventType: Array(eventType.utf8), timestamp: time,
                            attributes: attributes.finished())
         row.agentName = resource.serviceName
-        row.toolName = EventSchema.toolName.fitting(OTLPValue.string(known["tool_name"]))
-        row.modelTier = EventSchema.modelTier.fitting(OTLPValue.string(known["model"]))
-        row.decision = EventSchema.decision.fitting(OTLPValue.string(known["decision"]))
-        row.latencyMs = known["duration_ms"].flatMap(OTLPValue.number).flatMap(Latency.rounded)
-        row.eventID = ContentHash.id(prefix: "otlp-", position[...], resource.raw, record.rawBytes)
+        row.toolName = EventSchema.toolName.fitting(OTLPPlainJSON.string(known["tool_name"]))
+        row.modelTier = EventSchema.modelTier.fitting(OTLPPlainJSON.string(known["model"]))
+        row.decision = EventSchema.decision.fitting(OTLPPlainJSON.string(known["decision"]))
+        row.latencyMs = OTLPPlainJSON.number(known["duration_ms"]).flatMap(Latency.rounded)
+        if !record.traceID.isEmpty { row.traceID = Array(Hex.string(record.traceID).utf8) }
+        if !record.spanID.isEmpty { row.spanID = Array(Hex.string(record.spanID).utf8) }
+        row.eventID = ContentHash.id(prefix: "otlp-", position[...], resource.identity[...], OTLPIdentity.bytes(record)[...])
         return row
-    }
-
-    /// `{"name": ..., "version": ...}` of an instrumentation scope, nil without one.
-    static func scopeJSON(_ scope: JSONValue?) -> [UInt8]? {
-        guard let scope, scope.kind == .object else { return nil }
-        var object = JSONObjectBuilder()
-        for field in ["name", "version"] {
-            if let value = scope.member(field), value.kind == .string { object.add(key: field, value: value.rawBytes) }
-        }
-        return object.isEmpty ? nil : object.finished()
-    }
-}
-
-extension Array where Element == UInt8 {
-    fileprivate func ends(with suffix: [UInt8]) -> Bool {
-        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
     }
 }

@@ -1,142 +1,152 @@
 import JSON
+import OTLPProtobuf
 
-/// An OTLP/JSON metrics export (`resourceMetrics` / `scopeMetrics` / `metrics`) as rows of `otlp_metrics`, one per
-/// data point: the metric's name, kind and unit, the point's time, start time, value and attributes, its sum's
-/// temporality (Claude Code sends delta: each point is the increase since the one before), the resource's
-/// attributes, and `session.id` (of the point, else of the resource) as its own column. Histograms and summaries
-/// keep their sum as the value and the rest in `detail`. A point that cannot be stored is counted in
-/// `partialSuccess`; the others are stored.
+/// An OTLP metrics export (`resourceMetrics` / `scopeMetrics` / `metrics`), JSON or protobuf, as rows of
+/// `otlp_metrics`, one per data point: the metric's name, kind and unit, the point's time, start time, value and
+/// attributes, its sum's temporality (Claude Code sends delta: each point is the increase since the one before), the
+/// resource's attributes, and `session.id` (of the point, else of the resource) as its own column. Histograms and
+/// summaries keep their sum as the value and the rest in `detail`. Both encodings are read into the same messages
+/// (`OTLPJSONMessages`, `OTLPProtobufDecoder`) and mapped by the same rules, and a point's id is a hash of what both
+/// read, so the same point sent in either encoding is one row. A point that cannot be stored (`OTLPItemCheck`, or a
+/// rule here) is counted in `partial_success`; the others are stored.
 struct OTLPMetricDecoder: Sendable {
-    struct Decoded: Sendable {
-        var columns: MetricColumns
-        var rejections: OTLPRejections
-    }
+    var limits = OTLPProtobufLimits()
 
-    func decode(_ root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> Decoded {
+    func decode(json root: JSONValue, hostID: String, receivedAt: Int64) throws(ValidationError) -> OTLPDecoded<MetricColumns> {
         var columns = MetricColumns(hostID: hostID)
         var rejections = OTLPRejections(of: "data points")
         try OTLPExportWalk(signal: "Metrics").forEachScope(in: root, rejections: &rejections, itemsUnder: { scope in
             (scope.member("metrics")?.elements ?? JSONDocument.emptyArray.root.elements).reduce(0) {
-                $0 + (Self.data(of: $1)?.points.count ?? 0)
+                $0 + (OTLPJSONMessages.metric($1)?.points.count ?? 0)
             }
         }) { (scopeMetrics: OTLPExportWalk.Scope, rejections: inout OTLPRejections) throws(ValidationError) in
+            let scope = Scope(resource: scopeMetrics.resource,
+                              scope: OTLPJSONMessages.scope(scopeMetrics.object.member("scope")),
+                              check: OTLPItemCheck(limits: limits), receivedAt: receivedAt)
             for (metricIndex, metric) in try OTLPValue.objects(scopeMetrics.object, "metrics", path: scopeMetrics.path + ".").enumerated() {
-                decodeMetric(metric, path: "\(scopeMetrics.path).metrics[\(metricIndex)]",
-                             position: "\(scopeMetrics.position)/\(metricIndex)", resource: scopeMetrics.resource,
-                             receivedAt: receivedAt, into: &columns, rejections: &rejections)
+                // A metric without data has nothing to store or refuse.
+                guard let (header, points) = OTLPJSONMessages.metric(metric),
+                      let kind = OTLPDataPoint.points(of: header)?.kind else { continue }
+                let path = "\(scopeMetrics.path).metrics[\(metricIndex)]"
+                guard let template = scope.template(header, kind: kind) else {
+                    rejections.reject(points.count, at: path, Self.nameRule)
+                    continue
+                }
+                for (pointIndex, point) in points.enumerated() {
+                    let pointPath = "\(path).\(kind.field).dataPoints[\(pointIndex)]"
+                    do throws(OTLPValueError) {
+                        scope.take(try OTLPJSONMessages.dataPoint(point, kind: kind),
+                                   position: "\(scopeMetrics.position)/\(metricIndex)/\(pointIndex)", path: pointPath,
+                                   template: template, into: &columns, rejections: &rejections)
+                    } catch {
+                        rejections.reject(at: pointPath, error.message)
+                    }
+                }
             }
         }
-        return Decoded(columns: columns, rejections: rejections)
+        return OTLPDecoded(rows: columns, rejections: rejections)
     }
 
-    private func decodeMetric(
-        _ metric: JSONValue, path: String, position: String, resource: OTLPResource, receivedAt: Int64,
-        into columns: inout MetricColumns,
-        rejections: inout OTLPRejections
-    ) {
-        // A metric without data has nothing to store or refuse.
-        guard let data = Self.data(of: metric) else { return }
-        let kind = data.kind
-        let points = data.points
-        guard let name = metric.member("name")?.string, name.unicodeScalarCount >= 1, name.unicodeScalarCount <= 256 else {
-            return rejections.reject(points.count, at: path, "a metric needs a name of 1 to 256 characters")
+    func decode(protobuf body: [UInt8], hostID: String, receivedAt: Int64) throws(OTLPProtobufError) -> OTLPDecoded<MetricColumns> {
+        let request = try OTLPProtobufDecoder(limits: limits).decodeMetrics(body)
+        var columns = MetricColumns(hostID: hostID)
+        var rejections = OTLPRejections(of: "data points")
+        for (resourceIndex, resourceMetrics) in request.resourceMetrics.enumerated() {
+            for (scopeIndex, scopeMetrics) in resourceMetrics.scopeMetrics.enumerated() {
+                let scope = Scope(resource: resourceMetrics.resource, scope: scopeMetrics.scope,
+                                  check: OTLPItemCheck(limits: limits), receivedAt: receivedAt)
+                for (metricIndex, metric) in scopeMetrics.metrics.enumerated() {
+                    guard let (kind, points) = OTLPDataPoint.points(of: metric) else { continue }
+                    let path = "resourceMetrics[\(resourceIndex)].scopeMetrics[\(scopeIndex)].metrics[\(metricIndex)]"
+                    guard let template = scope.template(metric, kind: kind) else {
+                        rejections.reject(points.count, at: path, Self.nameRule)
+                        continue
+                    }
+                    for (pointIndex, point) in points.enumerated() {
+                        scope.take(point, position: "\(resourceIndex)/\(scopeIndex)/\(metricIndex)/\(pointIndex)",
+                                   path: "\(path).\(kind.field).dataPoints[\(pointIndex)]", template: template,
+                                   into: &columns, rejections: &rejections)
+                    }
+                }
+            }
         }
-        let unit = metric.member("unit")?.string.flatMap { $0.unicodeScalarCount > 0 ? $0.decodedBytes() : nil }
-        let temporality: MetricPoint.Temporality?
-        switch data.object.member("aggregationTemporality") {
-        case let value? where value.int64 == 1 || value.string?.equals("AGGREGATION_TEMPORALITY_DELTA") == true:
-            temporality = .delta
-        case let value? where value.int64 == 2 || value.string?.equals("AGGREGATION_TEMPORALITY_CUMULATIVE") == true:
-            temporality = .cumulative
-        default:
-            temporality = nil
+        return OTLPDecoded(rows: columns, rejections: rejections)
+    }
+
+    private static let nameRule = "a metric needs a name of 1 to 256 characters"
+
+    /// What every point of one scope shares, and the rules that make a point a row.
+    private struct Scope {
+        let resource: OTLPResource
+        let check: OTLPItemCheck
+        let receivedAt: Int64
+        /// What is wrong with the resource's or the scope's attributes, which refuses every point under them.
+        let problems: [OTLPItemProblem]
+
+        init(resource: OTLP.Resource, scope: OTLP.InstrumentationScope, check: OTLPItemCheck, receivedAt: Int64) {
+            self.resource = OTLPResource(resource)
+            self.check = check
+            self.receivedAt = receivedAt
+            problems = check.problems(attributes: resource.attributes, of: "the resource")
+                + check.problems(attributes: scope.attributes, of: "the scope")
         }
-        let isMonotonic = kind == .sum ? data.object.member("isMonotonic")?.bool ?? false : nil
-        let template = MetricPoint(
-            sessionID: nil, name: name.decodedBytes(), kind: kind, unit: unit, temporality: temporality,
-            isMonotonic: isMonotonic, startTime: nil, time: receivedAt, value: nil, detail: nil, attributes: [],
-            resource: resource.attributes, pointID: [])
-        for (pointIndex, point) in points.enumerated() {
-            do {
-                guard let row = try Self.point(point, position: Array("\(position)/\(pointIndex)".utf8), template: template,
-                                               resource: resource)
-                else { continue }
-                columns.append(row)
+
+        /// The columns a metric gives each of its points; nil when its name will not do.
+        func template(_ metric: OTLP.Metric, kind: MetricPoint.Kind) -> MetricPoint? {
+            let nameLength = metric.name.unicodeScalars.count
+            guard nameLength >= 1, nameLength <= 256 else { return nil }
+            let temporality: OTLP.AggregationTemporality? = switch metric.data {
+            case let .sum(sum)?: sum.aggregationTemporality
+            case let .histogram(histogram)?: histogram.aggregationTemporality
+            case let .exponentialHistogram(histogram)?: histogram.aggregationTemporality
+            default: nil
+            }
+            var isMonotonic: Bool?
+            if case let .sum(sum)? = metric.data { isMonotonic = sum.isMonotonic }
+            return MetricPoint(
+                sessionID: nil, name: Array(metric.name.utf8), kind: kind, unit: metric.unit.isEmpty ? nil : Array(metric.unit.utf8),
+                temporality: temporality == .delta ? .delta : temporality == .cumulative ? .cumulative : nil,
+                isMonotonic: isMonotonic, startTime: nil, time: receivedAt, value: nil, detail: nil, attributes: [],
+                resource: resource.attributes, pointID: [])
+        }
+
+        func take(
+            _ point: OTLPDataPoint, position: String, path: String, template: MetricPoint,
+            into columns: inout MetricColumns, rejections: inout OTLPRejections
+        ) {
+            // A point flagged as holding no recorded value has nothing to store or refuse.
+            if point.hasNoRecordedValue { return }
+            let problems = self.problems + check.problems(attributes: point.attributes, of: "the data point")
+            guard problems.isEmpty else { return rejections.reject(at: path, problems.map(\.message).joined(separator: "; ")) }
+            do throws(OTLPValueError) {
+                columns.append(try row(point, position: Array(position.utf8), template: template))
                 rejections.accepted()
             } catch {
-                rejections.reject(at: "\(path).\(kind.field).dataPoints[\(pointIndex)]", error.message)
+                rejections.reject(at: path, error.message)
             }
         }
-    }
 
-    /// The data of a metric: its kind, the object that holds it (`sum`, `gauge`, ...) and its points.
-    struct MetricData {
-        let kind: MetricPoint.Kind
-        let object: JSONValue
-        let points: [JSONValue]
-    }
-
-    /// nil when the metric carries no data.
-    static func data(of metric: JSONValue) -> MetricData? {
-        for kind in [MetricPoint.Kind.sum, .gauge, .histogram, .exponentialHistogram, .summary] {
-            guard let object = metric.member(kind.field), object.kind == .object else { continue }
-            return MetricData(kind: kind, object: object,
-                              points: Array(object.member("dataPoints")?.elements ?? JSONDocument.emptyArray.root.elements))
-        }
-        return nil
-    }
-
-    /// Fields of histogram and summary points kept in `detail`.
-    private static let detailFields = ["count", "sum", "min", "max", "bucketCounts", "explicitBounds", "scale", "zeroCount",
-                                       "zeroThreshold", "positive", "negative", "quantileValues"]
-
-    /// The row of one data point; nil for a point flagged as holding no recorded value. `position` (the point's
-    /// indices in the request) is part of its id: the same export sent again is the same points.
-    static func point(
-        _ point: JSONValue, position: [UInt8], template: MetricPoint, resource: OTLPResource
-    ) throws(OTLPValueError) -> MetricPoint? {
-        guard point.kind == .object else { throw OTLPValueError("a data point must be an object") }
-        if let flags = point.member("flags").flatMap(OTLPValue.int64), flags & 1 != 0 { return nil }
-        var row = template
-        var attributes: [UInt8] = []
-        try OTLPValue.appendObject(point.member("attributes"), to: &attributes)
-        row.attributes = attributes
-        var session = resource.sessionID
-        try OTLPValue.forEach(point.member("attributes")) { (key, value) throws(OTLPValueError) in
-            if key.equals("session.id") { session = OTLPValue.string(value) }
-        }
-        if let session, session.unicodeScalarCount >= 1, session.unicodeScalarCount <= EventSchema.sessionID.maxLength {
-            row.sessionID = session.decodedBytes()
-        }
-        if let time = try OTLPValue.microsecondsSince2000(unixNanos: point.member("timeUnixNano")) { row.time = time }
-        row.startTime = try OTLPValue.microsecondsSince2000(unixNanos: point.member("startTimeUnixNano"))
-
-        switch template.kind {
-        case .sum, .gauge:
-            if let double = point.member("asDouble") {
-                guard let number = OTLPValue.double(double) else { throw OTLPValueError("asDouble must be a number") }
-                row.value = number
-            } else if let int = point.member("asInt") {
-                guard let number = OTLPValue.int64(int) else {
-                    throw OTLPValueError("asInt must be a 64-bit integer, as a number or a string of digits")
-                }
-                row.value = Double(number)
-            } else {
-                throw OTLPValueError("a number data point needs asDouble or asInt")
+        /// `position` (the point's indices in the request) is part of its id: the same export sent again is the same
+        /// points.
+        private func row(_ point: OTLPDataPoint, position: [UInt8], template: MetricPoint) throws(OTLPValueError) -> MetricPoint {
+            var row = template
+            row.value = try point.value()
+            row.detail = point.detail
+            row.attributes = OTLPPlainJSON.object(point.attributes)
+            var session = resource.sessionID
+            for attribute in point.attributes where attribute.key == "session.id" {
+                session = OTLPPlainJSON.string(attribute.value)
             }
-        case .histogram, .exponentialHistogram, .summary:
-            if let sum = point.member("sum") {
-                guard let number = OTLPValue.double(sum) else { throw OTLPValueError("sum must be a number") }
-                row.value = number
+            if let session, !session.isEmpty, session.unicodeScalars.count <= EventSchema.sessionID.maxLength {
+                row.sessionID = Array(session.utf8)
             }
-            var detail = JSONObjectBuilder()
-            for field in detailFields {
-                if let value = point.member(field) { detail.add(key: field, value: value.rawBytes) }
-            }
-            row.detail = detail.finished()
+            let (start, time) = point.times
+            if let time = OTLPValue.microsecondsSince2000(unixNanos: time) { row.time = time }
+            row.startTime = OTLPValue.microsecondsSince2000(unixNanos: start)
+            row.pointID = ContentHash.id(prefix: "otlp-", position[...], resource.identity[...], template.name[...],
+                                         Array(template.kind.rawValue.utf8)[...], point.identity[...])
+            return row
         }
-        row.pointID = ContentHash.id(prefix: "otlp-", position[...], resource.raw, template.name[...], point.rawBytes)
-        return row
     }
 }
 

@@ -1,36 +1,44 @@
-import JSON
+import OTLPProtobuf
+import SwiftProtobuf
 
-/// A resource of an export: its attributes as a JSON object, and the ones events take columns from.
+/// A resource of an export: its attributes as a JSON object, the ones events take columns from, and what makes it
+/// the same resource in either encoding.
 struct OTLPResource: Sendable {
-    /// The resource's source text, part of every idempotency key under it.
-    let raw: ArraySlice<UInt8>
+    /// The protobuf encoding of the resource as both encodings read it, part of every idempotency key under it.
+    let identity: [UInt8]
     let attributes: [UInt8]
     /// `service.name`, when it fits the agent column.
     let serviceName: [UInt8]?
-    let sessionID: JSONString?
+    let sessionID: String?
 
-    init(_ resource: JSONValue?) throws(OTLPValueError) {
-        raw = resource?.rawBytes ?? []
-        guard let resource, !resource.isNull else {
-            attributes = Array("{}".utf8)
-            serviceName = nil
-            sessionID = nil
-            return
-        }
-        guard resource.kind == .object else { throw OTLPValueError("resource must be an object") }
-        var attributes: [UInt8] = []
-        try OTLPValue.appendObject(resource.member("attributes"), to: &attributes)
-        self.attributes = attributes
+    init(_ resource: OTLP.Resource) {
+        var read = OTLP.Resource()
+        read.attributes = resource.attributes
+        read.droppedAttributesCount = resource.droppedAttributesCount
+        identity = OTLPIdentity.bytes(read)
+        attributes = OTLPPlainJSON.object(resource.attributes)
         var serviceName: [UInt8]?
-        var sessionID: JSONString?
-        try OTLPValue.forEach(resource.member("attributes")) { (key, value) throws(OTLPValueError) in
-            if key.equals("service.name"), let text = EventSchema.agentName.fitting(OTLPValue.string(value)) {
+        var sessionID: String?
+        for attribute in resource.attributes {
+            if attribute.key == "service.name", let text = EventSchema.agentName.fitting(OTLPPlainJSON.string(attribute.value)) {
                 serviceName = text
-            } else if key.equals("session.id") {
-                sessionID = OTLPValue.string(value)
+            } else if attribute.key == "session.id" {
+                sessionID = OTLPPlainJSON.string(attribute.value)
             }
         }
         self.serviceName = serviceName
         self.sessionID = sessionID
+    }
+}
+
+/// The bytes idempotency keys are computed from: a message's protobuf encoding, which is the same whether the message
+/// came as protobuf or was read from OTLP/JSON.
+enum OTLPIdentity {
+    static func bytes(_ message: some SwiftProtobuf.Message) -> [UInt8] {
+        do {
+            return try message.serializedBytes()
+        } catch {
+            preconditionFailure("a proto3 message has no required fields, so it always serializes: \(error)")
+        }
     }
 }

@@ -69,9 +69,10 @@ struct SessionListQuery: Sendable {
 }
 
 /// `GET /api/v1/sessions/{host}/{session}`: one session's events in order (at most `maxEvents`; the events route
-/// pages through more) and its transcript.
+/// pages through more), its spans by start (at most `maxSpans`) and its transcript.
 struct SessionDetailQuery: Sendable {
     static let maxEvents = 5000
+    static let maxSpans = 5000
 
     let host: String
     let session: String
@@ -86,19 +87,24 @@ struct SessionDetailQuery: Sendable {
         SELECT \(TelemetrySQL.eventJSON) FROM events WHERE host_id = $1 AND session_id = $2
         ORDER BY ts, event_id LIMIT $3
         """
+    static let spansSQL = """
+        SELECT \(TelemetrySQL.spanJSON) FROM spans WHERE session_id = $2 AND host_id = $1
+        ORDER BY start_ts, span_id LIMIT $3
+        """
     static let transcriptSQL = """
         SELECT transcript::text, size_bytes, \(TelemetrySQL.rfc3339("updated_at"))
         FROM transcripts WHERE host_id = $1 AND session_id = $2
         """
 
-    /// The answer, or nil when the session has neither events nor a transcript. Both reads see one snapshot.
+    /// The answer, or nil when the session has no events, no spans and no transcript. The reads see one snapshot.
     func run(on connection: PostgresConnection) throws(PostgresError) -> [UInt8]? {
         let parameters: [PostgresParameter?] = [.text(host), .text(session)]
-        let (events, transcript) = try connection.transaction { connection throws(PostgresError) in
+        let (events, spans, transcript) = try connection.transaction { connection throws(PostgresError) in
             (try connection.execute(Self.eventsSQL, parameters + [.int(Self.maxEvents + 1)]).rows,
+             try connection.execute(Self.spansSQL, parameters + [.int(Self.maxSpans + 1)]).rows,
              try connection.execute(Self.transcriptSQL, parameters).rows.first)
         }
-        guard !events.isEmpty || transcript != nil else { return nil }
+        guard !events.isEmpty || !spans.isEmpty || transcript != nil else { return nil }
         var body: [UInt8] = Array(#"{"host":"#.utf8)
         JSONText.appendQuoted(host, to: &body)
         body.append(contentsOf: #","session":"#.utf8)
@@ -108,7 +114,12 @@ struct SessionDetailQuery: Sendable {
             if index > 0 { body.append(UInt8(ascii: ",")) }
             body.append(contentsOf: (row[0] ?? "null").utf8)
         }
-        body.append(contentsOf: #"],"eventsTruncated":\#(events.count > Self.maxEvents),"transcript":"#.utf8)
+        body.append(contentsOf: #"],"eventsTruncated":\#(events.count > Self.maxEvents),"spans":["#.utf8)
+        for (index, row) in spans.prefix(Self.maxSpans).enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: (row[0] ?? "null").utf8)
+        }
+        body.append(contentsOf: #"],"spansTruncated":\#(spans.count > Self.maxSpans),"transcript":"#.utf8)
         if let transcript, let value = transcript[0] {
             body.append(contentsOf: value.utf8)
             body.append(contentsOf: #","transcriptBytes":\#(transcript[1] ?? "null"),"transcriptUpdatedAt":"#.utf8)

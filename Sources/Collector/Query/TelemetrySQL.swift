@@ -75,4 +75,17 @@ enum TelemetrySQL {
                           'modelTier', model_tier, 'eventId', event_id, 'attributes', attributes,
                           'receivedAt', \(rfc3339("received_at")))::text
         """
+
+    /// One span as the API shows it, a JSON object in a text column: its ids, timing, status and the typed columns,
+    /// `costUsd` as its sender stated it. Resource, span events, links and LangSmith inputs and outputs stay out.
+    static let spanJSON = """
+        json_build_object('traceId', trace_id, 'spanId', span_id, 'parentSpanId', parent_span_id, 'name', name,
+                          'kind', kind, 'start', \(rfc3339("start_ts")), 'end', \(rfc3339("end_ts")),
+                          'durationMs', duration_ms, 'statusCode', status_code, 'statusMessage', status_message,
+                          'serviceName', service_name, 'source', source, 'operation', operation,
+                          'modelRequest', model_request, 'modelResponse', model_response, 'toolName', tool_name,
+                          'inputTokens', input_tokens, 'outputTokens', output_tokens,
+                          'cacheReadTokens', cache_read_tokens, 'cacheCreationTokens', cache_creation_tokens,
+                          'costUsd', cost_usd, 'runType', run_type, 'attributes', attributes)::text
+        """
 }

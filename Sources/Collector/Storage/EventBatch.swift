@@ -42,5 +42,7 @@ struct EventBatch: Sendable {
         }
         columns.update(.eventID) { $0.appendText(eventID) }
         columns.update(.attributes) { $0.appendJSONB(row.attributes) }
+        columns.update(.traceID) { $0.appendOptionalText(row.traceID) }
+        columns.update(.spanID) { $0.appendOptionalText(row.spanID) }
     }
 }

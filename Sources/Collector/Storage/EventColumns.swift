@@ -7,6 +7,7 @@ enum EventColumn: Int, CaseIterable, Sendable {
     case hostID, sessionID, eventType, timestamp
     case agentName, decision, decisionReason, toolName, modelTier
     case latencyMs, eventID, attributes
+    case traceID, spanID
 
     var insertColumn: UnnestInsert.Column {
         switch self {
@@ -22,6 +23,8 @@ enum EventColumn: Int, CaseIterable, Sendable {
         case .latencyMs: .init("latency_ms", .int4)
         case .eventID: .init("event_id", .text)
         case .attributes: .init("attributes", .jsonb)
+        case .traceID: .init("trace_id", .text)
+        case .spanID: .init("span_id", .text)
         }
     }
 }

@@ -6,16 +6,24 @@ enum SpoolRecord: Sendable {
     case events(EventBatch)
     case transcript(TranscriptUpload)
 
-    private static let eventsKind: UInt8 = 1
     private static let transcriptKind: UInt8 = 2
 
-    /// The columns an events record holds, in the order they are written: the record format, so it stays as it
-    /// is when `EventColumn` changes. A new column needs a new record kind (a test checks that every column is
-    /// here); records already on disk keep this one.
-    static let eventColumns: [EventColumn] = [
-        .hostID, .sessionID, .eventType, .timestamp, .agentName, .decision, .decisionReason, .toolName, .modelTier,
-        .latencyMs, .eventID, .attributes,
+    /// The kinds of events record, each with the columns it holds in the order they are written: the record
+    /// format, so a kind stays as it is when `EventColumn` changes. A new column needs a new kind, written from then
+    /// on (a test checks that the newest names every column); records already on disk keep theirs and replay with
+    /// NULL in the columns their kind lacks.
+    private static let eventKinds: [(kind: UInt8, columns: [EventColumn])] = [
+        (1, [.hostID, .sessionID, .eventType, .timestamp, .agentName, .decision, .decisionReason, .toolName, .modelTier,
+             .latencyMs, .eventID, .attributes]),
+        // Log records' trace and span ids.
+        (3, [.hostID, .sessionID, .eventType, .timestamp, .agentName, .decision, .decisionReason, .toolName, .modelTier,
+             .latencyMs, .eventID, .attributes, .traceID, .spanID]),
     ]
+
+    private static let eventsKind = eventKinds[eventKinds.count - 1].kind
+
+    /// The columns of the kind written now.
+    static let eventColumns = eventKinds[eventKinds.count - 1].columns
 
     var eventCount: Int {
         switch self {
@@ -47,18 +55,25 @@ enum SpoolRecord: Sendable {
     static func decode(_ bytes: [UInt8]) -> SpoolRecord? {
         var reader = Reader(bytes: bytes)
         guard let kind = reader.byte() else { return nil }
-        switch kind {
-        case eventsKind:
+        if let columns = eventKinds.first(where: { $0.kind == kind })?.columns {
             guard let host = reader.text() else { return nil }
             var batch = EventBatch(hostID: host)
-            for column in eventColumns {
+            for column in columns {
                 let type = column.insertColumn.type
                 guard let block = reader.block(),
                       let array = BinaryArray(encoded: block, elementType: type.elementOID, arrayType: type.arrayOID)
                 else { return nil }
                 batch.columns.replace(column, with: array)
             }
+            let count = batch.count
+            for column in EventColumn.allCases where !columns.contains(column) {
+                batch.columns.update(column) { array in
+                    for _ in 0..<count { array.appendNull() }
+                }
+            }
             return .events(batch)
+        }
+        switch kind {
         case transcriptKind:
             guard let host = reader.text(), let session = reader.text(), let agent = reader.optionalText(),
                   let receivedAt = reader.int64(), let transcript = reader.block(), let metadata = reader.block()

@@ -1,7 +1,7 @@
 /// One span, validated, ready for `SpanColumns`: what an OTLP span (JSON or protobuf) or a LangSmith run becomes.
 /// Texts are UTF-8 bytes, JSON values are serialized JSON, times are microseconds since 2000-01-01 UTC (PostgreSQL's
 /// epoch), as the binary transport takes them. The host is not here: it is always the key's (`SpanColumns.hostID`).
-struct SpanRow: Sendable {
+struct SpanRow: Sendable, Equatable {
     enum Kind: String, Sendable {
         case `internal`, server, client, producer, consumer
     }

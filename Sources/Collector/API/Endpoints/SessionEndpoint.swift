@@ -1,8 +1,8 @@
 import HTTPServer
 import Postgres
 
-/// `GET /api/v1/sessions/{host}/{session}` for read keys: one session's events in order and its transcript; 404
-/// when the collector has neither.
+/// `GET /api/v1/sessions/{host}/{session}` for read keys: one session's events in order, its spans and its
+/// transcript; 404 when the collector has none of them.
 struct SessionEndpoint: Endpoint {
     let reads: DatabaseWork
     let bodyLimit: Int
@@ -23,7 +23,7 @@ struct SessionEndpoint: Endpoint {
         reads.read("session query", writer: writer) { connection throws(PostgresError) in
             guard let body = try query.run(on: connection) else {
                 return APIError(404, "session_not_found",
-                                "no events and no transcript of session \(query.session) from host \(query.host)").response
+                                "no events, spans or transcript of session \(query.session) from host \(query.host)").response
             }
             return .json(status: 200, body: body)
         }

@@ -4,8 +4,8 @@ import SwiftProtobuf
 
 /// Builds protobuf bytes by hand, to make the malformed bodies no encoder would write, around good messages that the
 /// generated types encode.
-enum Wire {
-    static func varint(_ value: UInt64) -> [UInt8] {
+public enum Wire {
+    public static func varint(_ value: UInt64) -> [UInt8] {
         var value = value
         var bytes: [UInt8] = []
         while value >= 0x80 {
@@ -15,22 +15,22 @@ enum Wire {
         return bytes + [UInt8(value)]
     }
 
-    static func tag(_ field: UInt64, _ wireType: UInt64) -> [UInt8] {
+    public static func tag(_ field: UInt64, _ wireType: UInt64) -> [UInt8] {
         varint(field << 3 | wireType)
     }
 
     /// A length-delimited field.
-    static func field(_ number: UInt64, _ content: [UInt8]) -> [UInt8] {
+    public static func field(_ number: UInt64, _ content: [UInt8]) -> [UInt8] {
         tag(number, 2) + varint(UInt64(content.count)) + content
     }
 
     /// A traces request of one resource and one scope holding these encoded spans.
-    static func traces(spans: [[UInt8]]) -> [UInt8] {
+    public static func traces(spans: [[UInt8]]) -> [UInt8] {
         field(1, field(2, spans.flatMap { field(2, $0) }))
     }
 
     /// A good span: 16-byte trace id, 8-byte span id, a name, times in order, two attributes.
-    static func span(name: String = "chat claude-opus-4-5", traceID: [UInt8] = Array(1 ... 16),
+    public static func span(name: String = "chat claude-opus-4-5", traceID: [UInt8] = Array(1 ... 16),
                      spanID: [UInt8] = Array(1 ... 8), start: UInt64 = 1_000, end: UInt64 = 2_000) -> OTLP.Span {
         var span = OTLP.Span()
         span.traceID = Data(traceID)
@@ -42,14 +42,14 @@ enum Wire {
         return span
     }
 
-    static func keyValue(_ key: String, _ value: String) -> OTLP.KeyValue {
+    public static func keyValue(_ key: String, _ value: String) -> OTLP.KeyValue {
         var keyValue = OTLP.KeyValue()
         keyValue.key = key
         keyValue.value.stringValue = value
         return keyValue
     }
 
-    static func bytes(_ message: some SwiftProtobuf.Message) throws -> [UInt8] {
+    public static func bytes(_ message: some SwiftProtobuf.Message) throws -> [UInt8] {
         try message.serializedBytes()
     }
 }
