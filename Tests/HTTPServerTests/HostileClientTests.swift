@@ -47,7 +47,8 @@ struct HostileClientTests {
         }) { server in
             var idle: [RawHTTPClient] = []
             for _ in 0..<1000 { idle.append(try server.connect()) }
-            #expect(waitUntil { server.openConnections == 1000 })
+            // Accepting a thousand connections takes longer than 10 s when the whole suite shares two busy cores.
+            #expect(waitUntil(seconds: 60) { server.openConnections == 1000 })
             for index in 0..<50 {
                 #expect(try server.request("GET /busy/\(index) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 200)
             }

@@ -76,9 +76,9 @@ struct ServerLoopTests {
     }
 }
 
-/// Polls `condition` until it holds; false after 10 s, the bound against hanging.
-func waitUntil(_ condition: () -> Bool) -> Bool {
-    let deadline = MonotonicClock.now + 10_000_000_000
+/// Polls `condition` until it holds; false after `seconds`, the bound against hanging.
+func waitUntil(seconds: Int64 = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = MonotonicClock.now + seconds * 1_000_000_000
     while !condition() {
         if MonotonicClock.now > deadline { return false }
         usleep(5_000)
