@@ -77,7 +77,7 @@ struct ServerLoopTests {
 }
 
 /// Polls `condition` until it holds; false after `seconds`, the bound against hanging.
-func waitUntil(seconds: Int64 = 10, _ condition: () -> Bool) -> Bool {
+func waitUntil(seconds: UInt64 = 10, _ condition: () -> Bool) -> Bool {
     let deadline = MonotonicClock.now + seconds * 1_000_000_000
     while !condition() {
         if MonotonicClock.now > deadline { return false }
